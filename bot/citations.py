@@ -1,0 +1,175 @@
+"""The citation contract: [n] markers parsed from the reply, checked against the passages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from retrieval.arabic import normalize, tokenize
+from retrieval.chunking import split_sentences
+from retrieval.documents import Passage
+
+# One marker: [3]. Groups such as [1, 2] or [١] are rewritten to this form first.
+CITATION_PATTERN = re.compile(r"\[(\d+)\]")
+MARKER_GROUP = re.compile(r"[\[【]\s*([\d٠-٩]+(?:\s*[,،]\s*[\d٠-٩]+)*)\s*[\]】]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+REFUSALS = {
+    "en": "I could not find this in the articles.",
+    "ar": "لم أجد الإجابة في المقالات.",
+}
+_REFUSAL_CUES = (
+    "could not find this in the articles",
+    "couldn't find",
+    "could not find the answer",
+    "لم أجد الإجابة",
+    "لم اجد الاجابة",
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source `n` of an answer: its passage, and the sentence in it that supports the answer
+    (`sentence_start`/`sentence_end` are offsets into the cleaned article)."""
+
+    n: int
+    passage: Passage
+    sentence_start: int
+    sentence_end: int
+
+    @property
+    def sentence(self) -> str:
+        offset = self.passage.start
+        return self.passage.text[self.sentence_start - offset : self.sentence_end - offset]
+
+
+def is_refusal(text: str) -> bool:
+    lowered = text.lower()
+    return any(cue in lowered for cue in _REFUSAL_CUES)
+
+
+def normalize_markers(text: str) -> str:
+    """[1, 2] → [1][2]; Arabic-Indic digits inside markers → ASCII."""
+
+    def expand(match: re.Match) -> str:
+        numbers = re.split(r"\s*[,،]\s*", normalize(match.group(1)))
+        return "".join(f"[{n}]" for n in numbers)
+
+    return MARKER_GROUP.sub(expand, text)
+
+
+def drop_invalid_markers(text: str, count: int) -> str:
+    """Remove markers that point at no passage (outside 1..count); they are never shown."""
+    text = CITATION_PATTERN.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= count else "", text)
+    return re.sub(r"[ \t]+([.،,؟?!])", r"\1", text).strip()
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Distinct passage numbers cited, in order of first appearance."""
+    seen: list[int] = []
+    for match in CITATION_PATTERN.finditer(text):
+        n = int(match.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers as written (digits folded to ASCII, thousands separators removed)."""
+    text = CITATION_PATTERN.sub(" ", normalize(text))
+    found = []
+    for raw in NUMBER.findall(text):
+        value = re.sub(r",(?=\d{3}\b)", "", raw).rstrip(".,")
+        if value not in found:
+            found.append(value)
+    return found
+
+
+def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
+    """Numbers in the answer that appear in none of the given passages."""
+    known = {n for p in passages for n in numbers_in(p.text)}
+    return [n for n in numbers_in(answer) if n not in known]
+
+
+def _overlap(answer_tokens: set[str], text: str) -> float:
+    tokens = set(tokenize(text))
+    numbers = {t for t in answer_tokens & tokens if t[0].isdigit()}
+    return len(answer_tokens & tokens) + len(numbers)  # a shared number counts twice
+
+
+def best_passage(
+    answer: str,
+    passages: Sequence[Passage],
+    similarity: Callable[[str, Sequence[str]], list[float]] | None = None,
+) -> int:
+    """Index of the passage that best supports `answer`: shared words and numbers, else
+    `similarity` (e.g. embeddings, which work across languages), else the top-ranked one."""
+    answer_tokens = set(tokenize(answer))
+    overlaps = [_overlap(answer_tokens, p.text) for p in passages]
+    if max(overlaps, default=0) > 0:
+        return overlaps.index(max(overlaps))
+    if similarity is not None and passages:
+        scores = similarity(answer, [p.text for p in passages])
+        return scores.index(max(scores))
+    return 0
+
+
+def supporting_sentence(answer: str, passage: Passage) -> tuple[int, int]:
+    """Article offsets of the sentence in `passage` that shares most with the answer."""
+    answer_tokens = set(tokenize(answer))
+    best, best_score, offset = (passage.start, passage.end), -1.0, passage.start
+    for sentence in split_sentences(passage.text):
+        score = _overlap(answer_tokens, sentence)
+        stripped = sentence.rstrip()
+        if score > best_score and stripped:
+            best, best_score = (offset, offset + len(stripped)), score
+        offset += len(sentence)
+    return best
+
+
+def build_citations(answer: str, passages: Sequence[Passage]) -> list[Citation]:
+    citations = []
+    for n in cited_numbers(answer):
+        passage = passages[n - 1]
+        start, end = supporting_sentence(answer, passage)
+        citations.append(Citation(n, passage, start, end))
+    return citations
+
+
+class MarkerFilter:
+    """Cleans a streamed reply piece by piece: a marker is held back until it closes, then
+    shown only if it points at a passage (so a bad [7] never flashes on screen)."""
+
+    LONGEST_MARKER = 16
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        self._pending += piece
+        shown = ""
+        while self._pending:
+            open_at = self._pending.find("[")
+            if open_at < 0:
+                shown, self._pending = shown + self._pending, ""
+                break
+            shown += self._pending[:open_at]
+            rest = self._pending[open_at:]
+            close_at = rest.find("]")
+            if close_at < 0:
+                if len(rest) > self.LONGEST_MARKER:  # not a marker: let the bracket through
+                    shown, self._pending = shown + "[", rest[1:]
+                    continue
+                self._pending = rest
+                break
+            marker, self._pending = rest[: close_at + 1], rest[close_at + 1 :]
+            if MARKER_GROUP.fullmatch(marker):
+                shown += drop_invalid_markers(normalize_markers(marker), self.count)
+            else:
+                shown += marker
+        return shown
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return rest

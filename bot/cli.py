@@ -1,0 +1,111 @@
+"""Command line: `python -m bot setup | ingest PATH... | ask "QUESTION" [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings
+
+WARNING_UNVERIFIED = {
+    "en": "Unverified: these numbers appear in none of the cited passages: {numbers}",
+    "ar": "تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
+}
+SOURCES_HEADING = {"en": "Sources", "ar": "المصادر"}
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    """Join and verify the language model, seed tiktoken's encodings: once, then a no-op."""
+    from bot.model_file import ensure_model
+    from retrieval.tokens import seed_tiktoken_cache
+
+    seed_tiktoken_cache()
+    ensure_model(settings.models_dir, say=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.wiring import build_indexer
+
+    indexer = build_indexer(settings)
+    with tqdm(unit="file", desc="Indexing", disable=args.quiet) as bar:
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(name[-40:], refresh=True)
+
+        report = indexer.ingest(args.paths, progress=progress, prune=args.prune)
+    for error in report.errors:
+        print(f"skipped: {error}", file=sys.stderr)
+    print(
+        f"{len(report.added)} added, {len(report.replaced)} replaced, "
+        f"{len(report.unchanged)} unchanged, {len(report.pruned)} removed, "
+        f"{report.passages} passages indexed in {report.seconds:.1f}s "
+        f"({indexer.store.count()} passages in the index)"
+    )
+    return 1 if report.errors and not (report.added or report.replaced or report.unchanged) else 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core import Answer, QuestionError, Token
+    from bot.wiring import build_bot, ensure_index
+
+    if args.k:
+        settings.top_k = args.k
+    ensure_index(settings)
+    bot = build_bot(settings)
+    try:
+        events = bot.stream(args.question)
+        answer = None
+        for event in events:
+            if isinstance(event, Token) and not args.json:
+                print(event.text, end="", flush=True)
+            elif isinstance(event, Answer):
+                answer = event
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"\n\n{answer.text}" if answer.refused else "")
+    if answer.unverified:
+        print("\n" + WARNING_UNVERIFIED[answer.language].format(numbers=", ".join(answer.unverified)))
+    if answer.citations:
+        print(f"\n{SOURCES_HEADING[answer.language]}:")
+    for citation in answer.citations:
+        p = citation.passage
+        print(f"[{citation.n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
+        print(f"    «{citation.sentence}»")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m bot", description="Sanad: cited answers from Arabic news articles."
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="prepare the models (join + verify), once")
+    ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl)")
+    ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.add_argument("--prune", action="store_true", help="remove articles no longer there")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ask = commands.add_parser("ask", help="ask a question, in Arabic or English")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--k", type=int, default=None, help="passages to give the model")
+    return root
+
+
+COMMANDS = {"setup": cmd_setup, "ingest": cmd_ingest, "ask": cmd_ask}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args, Settings())

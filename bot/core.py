@@ -1,0 +1,197 @@
+"""The Bot: question → retrieve → prompt → generate → cite. Every face talks to this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableGenerator
+
+from bot.citations import (
+    REFUSALS,
+    Citation,
+    MarkerFilter,
+    best_passage,
+    build_citations,
+    cited_numbers,
+    drop_invalid_markers,
+    is_refusal,
+    normalize_markers,
+    unverified_numbers,
+)
+from bot.generation import Generator, Message
+from bot.language import Language, detect_language
+from prompts import load_prompt
+from retrieval.documents import Passage
+from retrieval.search import HybridRetriever
+
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(ValueError):
+    """A question Sanad cannot take (empty, too long); the message is for the user."""
+
+
+@dataclass
+class Answer:
+    question: str
+    language: Language
+    text: str
+    citations: list[Citation]
+    passages: list[Passage]
+    unverified: list[str] = field(default_factory=list)
+    refused: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of an answer (CLI --json, HTTP API)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "language": self.language,
+            "refused": self.refused,
+            "citations": [
+                {
+                    "n": c.n,
+                    "doc_id": c.passage.doc_id,
+                    "title": c.passage.title,
+                    "file": c.passage.source,
+                    "date": c.passage.date,
+                    "start": c.passage.start,
+                    "end": c.passage.end,
+                    "sentence_start": c.sentence_start,
+                    "sentence_end": c.sentence_end,
+                    "text": c.passage.text,
+                    "sentence": c.sentence,
+                    "score": round(c.passage.score, 6),
+                }
+                for c in self.citations
+            ],
+            "unverified": self.unverified,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+@dataclass
+class Sources:
+    """Emitted as soon as retrieval is done, before the model writes anything."""
+
+    passages: list[Passage]
+    language: Language
+
+
+@dataclass
+class Token:
+    text: str
+
+
+Event = Sources | Token | Answer
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    return "\n\n".join(f"[{n}] {p.text}" for n, p in enumerate(passages, start=1))
+
+
+class Bot:
+    """Answers a question from the indexed articles, citing the passages it used."""
+
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        generator: Generator,
+        max_new_tokens: int = 256,
+    ) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.max_new_tokens = max_new_tokens
+
+    def messages(self, question: str, passages: Sequence[Passage], language: Language) -> list[Message]:
+        prompt = load_prompt("answer", language)
+        rendered = prompt.invoke({"passages": format_passages(passages), "question": question})
+        roles = {"system": "system", "human": "user", "ai": "assistant"}
+        return [{"role": roles[m.type], "content": str(m.content)} for m in rendered.to_messages()]
+
+    def stream(self, question: str) -> Iterator[Event]:
+        """Sources first, then the answer's text as it is written, then the final Answer."""
+        question = check_question(question)
+        started = time.perf_counter()
+        language = detect_language(question)
+        passages = self.retriever.search(question)
+        timings = {"retrieval": time.perf_counter() - started}
+        yield Sources(passages, language)
+        raw = ""
+        markers = MarkerFilter(len(passages))
+        if passages:
+            for piece in self.generator.stream(
+                self.messages(question, passages, language), self.max_new_tokens
+            ):
+                if not raw:
+                    timings["first_token"] = time.perf_counter() - started
+                raw += piece
+                if shown := markers.feed(piece):
+                    yield Token(shown)
+            if rest := markers.flush():
+                yield Token(rest)
+        timings["total"] = time.perf_counter() - started
+        yield self.finish(question, language, raw, passages, timings)
+
+    def finish(
+        self,
+        question: str,
+        language: Language,
+        raw: str,
+        passages: list[Passage],
+        timings: dict[str, float],
+    ) -> Answer:
+        """Turn the model's reply into an Answer: valid markers only, a refusal in the
+        question's language, a citation even when the model gave none, numbers checked."""
+        text = drop_invalid_markers(normalize_markers(raw), len(passages))
+        if not passages or not text or is_refusal(text):
+            return Answer(question, language, REFUSALS[language], [], passages, refused=True,
+                          timings=timings)  # fmt: skip
+        if not cited_numbers(text):
+            text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
+        citations = build_citations(text, passages)
+        unverified = unverified_numbers(text, [c.passage for c in citations])
+        return Answer(question, language, text, citations, passages, unverified, timings=timings)
+
+    def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
+        """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""
+        embeddings = self.retriever.store.embeddings
+        query = embeddings.embed_query(text)
+        return [
+            sum(a * b for a, b in zip(query, vector, strict=True))
+            for vector in embeddings.embed_documents(list(candidates))
+        ]
+
+    def ask(self, question: str) -> Answer:
+        for event in self.stream(question):
+            if isinstance(event, Answer):
+                return event
+        raise RuntimeError("the answer stream ended without an answer")  # unreachable
+
+    def as_runnable(self) -> RunnableGenerator:
+        """A LangChain runnable: a question in, the answer's text streamed out."""
+
+        def run(questions: Iterator[Any]) -> Iterator[str]:
+            for item in questions:
+                question = item["question"] if isinstance(item, dict) else str(item)
+                for event in self.stream(question):
+                    if isinstance(event, Token):
+                        yield event.text
+
+        return RunnableGenerator(run)
+
+
+def check_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError("The question is empty. / السؤال فارغ.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is longer than {MAX_QUESTION_CHARS} characters. / "
+            f"السؤال أطول من {MAX_QUESTION_CHARS} حرف."
+        )
+    return question

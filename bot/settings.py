@@ -1,0 +1,56 @@
+"""The one settings object: environment variables prefixed SANAD_, with defaults that just work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """Where Sanad keeps its index, models and feedback: $SANAD_DATA_DIR, else the user's
+    data folder (~/.local/share/sanad), shared by every checkout on the machine."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "sanad"
+
+
+class Settings(BaseSettings):
+    """Every knob of Sanad; each can be set as SANAD_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SANAD_", env_file=None, extra="ignore")
+
+    data_dir: Path = default_data_dir()
+    model_dir: Path | None = None  # default: <data_dir>/models
+    corpus: str = "seeds"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+
+    # Retrieval
+    retriever: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    top_k: int = 4
+    fetch_k: int = 20
+    chunk_tokens: int = 160
+    chunk_overlap_tokens: int = 40
+    translate_queries: bool = True  # render non-Arabic questions in Arabic for the keyword branch
+
+    # Generation
+    generator: Literal["llama-cpp", "transformers"] = "llama-cpp"
+    model_path: Path | None = None  # a GGUF file (llama.cpp) or HF model directory (transformers)
+    context_tokens: int = 4096
+    max_new_tokens: int = 256
+    threads: int | None = None
+
+    # Web chat
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

@@ -1,0 +1,69 @@
+"""Builds Sanad's parts from Settings; the faces (CLI, web chat, API) start here."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from bot.core import Bot
+from bot.generation import Generator, LlamaCppGenerator, TransformersGenerator
+from bot.model_file import QWEN_CODER_1_5B, verify
+from bot.settings import Settings
+from retrieval.chunking import Chunker
+from retrieval.embedding import E5Embeddings
+from retrieval.indexer import Indexer, IngestReport, Progress
+from retrieval.search import HybridRetriever
+from retrieval.store import PassageStore
+from retrieval.tokens import seed_tiktoken_cache
+
+
+@cache
+def embedder() -> E5Embeddings:
+    """One embedder per process: the C engine's model is loaded once."""
+    return E5Embeddings()
+
+
+def build_store(settings: Settings) -> PassageStore:
+    return PassageStore(settings.index_dir, embedder(), corpus=settings.corpus)
+
+
+def build_indexer(settings: Settings, store: PassageStore | None = None) -> Indexer:
+    seed_tiktoken_cache()
+    emb = embedder()
+    chunker = Chunker(
+        chunk_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.chunk_overlap_tokens,
+        window_tokens=emb.window_tokens,
+        window_count=emb.token_count,
+    )
+    return Indexer(store or build_store(settings), chunker)
+
+
+def model_path(settings: Settings) -> Path:
+    """The configured model, or the packaged GGUF, checked against its pinned sha256."""
+    if settings.model_path:
+        return settings.model_path
+    return verify(settings.models_dir / QWEN_CODER_1_5B.filename, QWEN_CODER_1_5B)
+
+
+def build_generator(settings: Settings) -> Generator:
+    path = model_path(settings)
+    if settings.generator == "transformers":
+        return TransformersGenerator(path)
+    return LlamaCppGenerator(path, context_tokens=settings.context_tokens, threads=settings.threads)
+
+
+def build_bot(settings: Settings, generator: Generator | None = None) -> Bot:
+    store = build_store(settings)
+    retriever = HybridRetriever(
+        store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
+    )
+    return Bot(retriever, generator or build_generator(settings), settings.max_new_tokens)
+
+
+def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
+    """Index the default corpus (seeds/) when the index is empty; None when it was not."""
+    store = build_store(settings)
+    if store.count() > 0:
+        return None
+    return build_indexer(settings, store).ingest([settings.seeds_dir], progress=progress)

@@ -1,0 +1,120 @@
+"""Token-aware, sentence-aware splitting of articles into passages with character offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from langchain_text_splitters import TextSplitter
+
+from retrieval.documents import Article, Passage
+from retrieval.tokens import count_tokens
+
+# A sentence ends at . ؟ ? ! ؛ followed by a space, or at a line end. Requiring the space
+# keeps numbers such as 240.1 or 26.3٪ in one piece.
+SENTENCE_BREAK = re.compile(r"(?<=[.؟?!؛…])[ \t]+|\n+")
+EMBEDDER_WINDOW = 512
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences with their trailing whitespace, so that "".join(result) == text."""
+    pieces: list[str] = []
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        if match.end() > start:
+            pieces.append(text[start : match.end()])
+            start = match.end()
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+class SentenceSplitter(TextSplitter):
+    """A LangChain TextSplitter that packs whole sentences into chunks of at most
+    `chunk_size` tiktoken tokens, overlapping by up to `chunk_overlap` tokens of sentences."""
+
+    def __init__(self, chunk_size: int = 160, chunk_overlap: int = 40, **kwargs) -> None:
+        kwargs.setdefault("length_function", count_tokens)
+        super().__init__(chunk_size=chunk_size, chunk_overlap=chunk_overlap, **kwargs)
+
+    def split_text(self, text: str) -> list[str]:
+        pieces: list[str] = []
+        for sentence in split_sentences(text):
+            pieces.extend(self._split_long(sentence))
+        return self._merge_splits(pieces, "")
+
+    def _split_long(self, sentence: str) -> list[str]:
+        """A sentence longer than a chunk is cut between words (it has no better boundary)."""
+        if self._length_function(sentence) <= self._chunk_size:
+            return [sentence]
+        parts: list[str] = []
+        current = ""
+        for word in re.findall(r"\S+\s*", sentence):
+            if current and self._length_function(current + word) > self._chunk_size:
+                parts.append(current)
+                current = ""
+            current += word
+        if current:
+            parts.append(current)
+        return parts
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each chunk in `text`, so `text[start:end]` is the chunk."""
+        spans: list[tuple[int, int]] = []
+        search_from = 0
+        for chunk in self.split_text(text):
+            start = text.find(chunk, search_from)
+            if start < 0:  # cannot happen for chunks cut from `text`; fail loudly if it does
+                raise ValueError("chunk not found in its own text")
+            spans.append((start, start + len(chunk)))
+            search_from = start + 1
+        return spans
+
+
+class Chunker:
+    """Articles → passages that fit the embedder's window, with offsets into the article."""
+
+    def __init__(
+        self,
+        chunk_tokens: int = 160,
+        overlap_tokens: int = 40,
+        window_tokens: int = EMBEDDER_WINDOW,
+        window_count: Callable[[str], int] | None = None,
+    ) -> None:
+        self.splitter = SentenceSplitter(chunk_size=chunk_tokens, chunk_overlap=overlap_tokens)
+        self.window_tokens = window_tokens
+        self.window_count = window_count
+
+    def split(self, article: Article) -> list[Passage]:
+        passages = []
+        for start, end in self._fitting_spans(article.text, 0, self.splitter):
+            passages.append(
+                Passage(
+                    text=article.text[start:end],
+                    doc_id=article.id,
+                    title=article.title,
+                    source=article.source,
+                    start=start,
+                    end=end,
+                    date=article.date,
+                )
+            )
+        return passages
+
+    def _fitting_spans(
+        self, text: str, offset: int, splitter: SentenceSplitter
+    ) -> list[tuple[int, int]]:
+        """Spans that fit the embedder's window; a chunk that does not is split smaller."""
+        spans = []
+        for start, end in splitter.spans(text):
+            chunk = text[start:end]
+            if self.window_count and self.window_count(chunk) > self.window_tokens:
+                smaller = SentenceSplitter(
+                    chunk_size=max(8, splitter._chunk_size // 2),
+                    chunk_overlap=splitter._chunk_overlap // 2,
+                    length_function=splitter._length_function,
+                )
+                spans.extend(self._fitting_spans(chunk, offset + start, smaller))
+            else:
+                spans.append((offset + start, offset + end))
+        return spans

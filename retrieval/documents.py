@@ -1,0 +1,226 @@
+"""The records that flow through the pipeline, and loading articles from files."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+from retrieval.cleaning import clean_text, extract_date, pick_title
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+
+
+class IngestError(ValueError):
+    """An input the user can fix: the message says which file and what is wrong."""
+
+
+def content_hash(*parts: str) -> str:
+    """A short, stable id derived from content, so re-ingesting the same text is a no-op."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned news article; `id` comes from its text, `source` says where it was read."""
+
+    text: str
+    title: str
+    source: str
+    date: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_hash(self.title, self.text))
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of an article: `text == article.text[start:end]`; `id` comes from its content."""
+
+    text: str
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    date: str | None = None
+    score: float = 0.0
+    id: str = ""
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_hash(self.doc_id, str(self.start), self.text))
+
+    def with_score(self, score: float, **scores: float) -> Passage:
+        return replace(self, score=score, scores={**self.scores, **scores})
+
+    def metadata(self) -> dict[str, str | int | float]:
+        """Flat metadata for a vector store (no None values)."""
+        meta: dict[str, str | int | float] = {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+        }
+        if self.date:
+            meta["date"] = self.date
+        return meta
+
+    @classmethod
+    def from_metadata(cls, id: str, text: str, meta: dict, score: float = 0.0) -> Passage:
+        return cls(
+            text=text,
+            doc_id=str(meta["doc_id"]),
+            title=str(meta.get("title", "")),
+            source=str(meta.get("source", "")),
+            start=int(meta.get("start", 0)),
+            end=int(meta.get("end", 0)),
+            date=meta.get("date") or None,
+            score=score,
+            id=id,
+        )
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode Arabic text files as they come: UTF-8 (with or without BOM), UTF-16 BOM, cp1256."""
+    if not data.strip():
+        raise IngestError(f"{name} is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise IngestError(f"{name} looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1256")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{name} is not UTF-8, UTF-16 or cp1256 text") from exc
+
+
+class _HTMLText(HTMLParser):
+    """Text of an HTML page, one line per block, without scripts, styles or navigation."""
+
+    SKIP = {"script", "style", "nav", "footer", "header", "aside", "noscript", "form"}
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skipping = 0
+        self._in_title = False
+        self._in_h1 = False
+        self.h1 = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "h1":
+            self._in_h1 = True
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skipping:
+            if self._in_h1:
+                self.h1 += data
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """(title, text) of an HTML document."""
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    title = (parser.h1 or parser.title).strip()
+    return html.unescape(title), text
+
+
+def make_article(
+    raw: str, source: str, title: str | None = None, date: str | None = None
+) -> Article:
+    """Clean raw article text and keep its title, date and source."""
+    found_date, body = extract_date(raw)
+    text = clean_text(body)
+    if not text:
+        raise IngestError(f"{source} has no article text left after cleaning")
+    return Article(
+        text=text, title=(title or pick_title(text)).strip(), source=source, date=date or found_date
+    )
+
+
+def _jsonl_articles(path: Path, text: str, source: str) -> Iterator[Article]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"{path.name} line {number} is not valid JSON: {exc.msg}") from exc
+        body = record.get("text") or record.get("content") or record.get("body")
+        if not isinstance(record, dict) or not isinstance(body, str):
+            raise IngestError(f'{path.name} line {number} has no "text" field')
+        key = record.get("id") or record.get("url") or str(number)
+        yield make_article(
+            body, f"{source}#{key}", title=record.get("title"), date=record.get("date")
+        )
+
+
+def load_file(path: Path, source: str | None = None) -> list[Article]:
+    """Articles in one file (a .jsonl file holds one per line)."""
+    source = source or path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{path.name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
+    text = decode_bytes(path.read_bytes(), path.name)
+    if suffix == ".jsonl":
+        return list(_jsonl_articles(path, text, source))
+    if suffix in (".html", ".htm"):
+        title, body = html_to_text(text)
+        return [make_article(body, source, title=title or None)]
+    if suffix == ".md":
+        text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
+    return [make_article(text, source)]
+
+
+def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for every supported file under the given files or folders."""
+    found: list[tuple[Path, str]] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            for path in sorted(item.rglob("*")):
+                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append((path, path.relative_to(item).as_posix()))
+        elif item.is_file():
+            found.append((item, item.name))
+        else:
+            raise IngestError(f"{item} does not exist")
+    return found

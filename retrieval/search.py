@@ -1,0 +1,85 @@
+"""Ranked passages for a question: dense and keyword results fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from retrieval.documents import Passage
+from retrieval.store import PassageStore
+
+Mode = Literal["hybrid", "dense", "keyword"]
+RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of the very top ranks
+
+
+def reciprocal_rank_fusion(rankings: dict[str, list[Passage]], rrf_k: int = RRF_K) -> list[Passage]:
+    """Fuse ranked lists: each passage scores sum(1 / (rrf_k + rank)) over the lists it is in.
+
+    Each list's own score is kept in `Passage.scores` under the list's name."""
+    fused: dict[str, float] = {}
+    by_id: dict[str, Passage] = {}
+    own: dict[str, dict[str, float]] = {}
+    for name, ranking in rankings.items():
+        for rank, passage in enumerate(ranking, start=1):
+            fused[passage.id] = fused.get(passage.id, 0.0) + 1.0 / (rrf_k + rank)
+            by_id.setdefault(passage.id, passage)
+            own.setdefault(passage.id, {})[name] = passage.score
+    order = sorted(fused, key=lambda pid: -fused[pid])
+    return [by_id[pid].with_score(fused[pid], **own[pid]) for pid in order]
+
+
+def diversify(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
+    """The first `k` passages taking at most `per_article` from one article, unless there
+    are too few other articles to fill `k`."""
+    chosen: list[Passage] = []
+    held_back: list[Passage] = []
+    taken: dict[str, int] = {}
+    for passage in ranked:
+        if taken.get(passage.doc_id, 0) < per_article:
+            chosen.append(passage)
+            taken[passage.doc_id] = taken.get(passage.doc_id, 0) + 1
+        else:
+            held_back.append(passage)
+    return (chosen + held_back)[:k] if len(chosen) < k else chosen[:k]
+
+
+def to_document(passage: Passage) -> Document:
+    metadata = {**passage.metadata(), "score": passage.score, **passage.scores}
+    return Document(id=passage.id, page_content=passage.text, metadata=metadata)
+
+
+class HybridRetriever(BaseRetriever):
+    """A LangChain retriever over a PassageStore: `hybrid` (default), `dense` or `keyword`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: PassageStore
+    k: int = 4
+    fetch_k: int = 20
+    mode: Mode = "hybrid"
+    per_article: int = 2  # at most this many passages of one article, so others get a turn
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        """The best `k` passages for `query`, best first, with scores."""
+        k = self.k if k is None else k
+        fetch = max(self.fetch_k, k)
+        rankings: dict[str, list[Passage]] = {}
+        if self.mode in ("hybrid", "dense"):
+            rankings["dense"] = self.store.dense_search(query, fetch)
+        if self.mode in ("hybrid", "keyword"):
+            rankings["keyword"] = self.store.keyword_search(query, fetch)
+        if len(rankings) == 1:
+            ((name, ranking),) = rankings.items()
+            ranked = [p.with_score(p.score, **{name: p.score}) for p in ranking]
+        else:
+            ranked = reciprocal_rank_fusion(rankings)
+        return diversify(ranked, k, self.per_article)
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [to_document(p) for p in self.search(query)]

@@ -1,0 +1,198 @@
+"""Where passages live: a Chroma collection (dense) and a BM25 keyword index beside it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from retrieval.arabic import tokenize
+from retrieval.documents import Passage
+
+COSINE = {"hnsw": {"space": "cosine"}}
+PAGE = 5000  # Chroma reads and writes in pages: its batch size is bounded
+
+
+def collection_name(corpus: str, embedder: str) -> str:
+    """One collection per corpus and embedder, in the characters Chroma accepts."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{corpus}--{embedder}").strip("-._")
+    return name[:500] or "sanad"
+
+
+def chroma_client(directory: Path) -> Any:
+    """An embedded, persistent Chroma client that never phones home."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    directory.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(directory), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+
+
+class KeywordIndex:
+    """BM25 (bm25s) over Arabic-normalised, stemmed tokens, saved to a folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._bm25: Any = None
+        self._ids: list[str] = []
+        self._loaded = False
+
+    def build(self, ids: list[str], texts: list[str]) -> None:
+        import bm25s
+
+        self._ids = list(ids)
+        self._bm25 = None
+        if texts:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([tokenize(t) for t in texts], show_progress=False)
+        self._save()
+        self._loaded = True
+
+    def _save(self) -> None:
+        partial = self.directory.with_name(self.directory.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(partial), show_progress=False)
+        (partial / "ids.json").write_text(json.dumps(self._ids))
+        shutil.rmtree(self.directory, ignore_errors=True)
+        partial.rename(self.directory)
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        ids_file = self.directory / "ids.json"
+        if ids_file.exists():
+            import bm25s
+
+            self._ids = json.loads(ids_file.read_text())
+            if self._ids:
+                self._bm25 = bm25s.BM25.load(str(self.directory))
+        self._loaded = True
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the best `k` passages with any query term."""
+        self._load()
+        tokens = tokenize(query)
+        if self._bm25 is None or not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class PassageStore:
+    """Passages of one corpus, embedded by one embedder, in Chroma and in a keyword index."""
+
+    def __init__(
+        self,
+        directory: Path,
+        embeddings: Embeddings,
+        corpus: str = "seeds",
+        embedder_name: str | None = None,
+        client: Any = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.embeddings = embeddings
+        name = embedder_name or getattr(embeddings, "name", type(embeddings).__name__)
+        self.collection_name = collection_name(corpus, name)
+        self._client = client
+        self._vectors: Chroma | None = None
+        self.keywords = KeywordIndex(self.directory / "keyword" / self.collection_name)
+
+    @property
+    def vectors(self) -> Chroma:
+        """The LangChain Chroma vector store (opened on first use)."""
+        if self._vectors is None:
+            self._vectors = Chroma(
+                collection_name=self.collection_name,
+                embedding_function=self.embeddings,
+                client=self._client or chroma_client(self.directory / "chroma"),
+                collection_configuration=COSINE,  # type: ignore[arg-type]
+            )
+        return self._vectors
+
+    def count(self) -> int:
+        return self.vectors._collection.count()
+
+    def add(self, passages: list[Passage]) -> None:
+        """Embed and upsert passages (ids come from content: adding twice changes nothing)."""
+        for start in range(0, len(passages), PAGE):
+            page = passages[start : start + PAGE]
+            self.vectors.add_texts(
+                texts=[p.text for p in page],
+                metadatas=[p.metadata() for p in page],
+                ids=[p.id for p in page],
+            )
+
+    def delete_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), PAGE):
+            self.vectors.delete(ids=ids[start : start + PAGE])
+
+    def sources(self) -> dict[str, tuple[str, list[str]]]:
+        """source → (doc_id, passage ids) for everything indexed."""
+        found: dict[str, tuple[str, list[str]]] = {}
+        for pid, _, meta in self._pages(include=["metadatas"]):
+            doc_id, ids = found.setdefault(str(meta["source"]), (str(meta["doc_id"]), []))
+            ids.append(pid)
+        return found
+
+    def passages(self) -> list[Passage]:
+        return [
+            Passage.from_metadata(pid, text, meta)
+            for pid, text, meta in self._pages(include=["metadatas", "documents"])
+        ]
+
+    def get(self, ids: list[str]) -> list[Passage]:
+        """Passages by id, in the order asked (ids not found are left out)."""
+        if not ids:
+            return []
+        got = self.vectors.get(ids=ids, include=["metadatas", "documents"])
+        by_id = {
+            pid: Passage.from_metadata(pid, text, meta)
+            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _pages(self, include: list[str]):
+        offset = 0
+        while True:
+            got = self.vectors.get(limit=PAGE, offset=offset, include=include)
+            if not got["ids"]:
+                return
+            documents = got.get("documents") or [None] * len(got["ids"])
+            yield from zip(got["ids"], documents, got["metadatas"], strict=True)
+            offset += len(got["ids"])
+
+    def rebuild_keyword_index(self) -> None:
+        passages = self.passages()
+        self.keywords.build([p.id for p in passages], [p.text for p in passages])
+
+    def dense_search(self, query: str, k: int) -> list[Passage]:
+        """Nearest passages by cosine similarity (score = 1 - cosine distance)."""
+        if k <= 0:
+            return []
+        hits = self.vectors.similarity_search_with_score(query, k=k)
+        return [
+            Passage.from_metadata(str(doc.id), doc.page_content, doc.metadata, 1.0 - distance)
+            for doc, distance in hits
+        ]
+
+    def keyword_search(self, query: str, k: int) -> list[Passage]:
+        hits = self.keywords.search(query, k)
+        scores = dict(hits)
+        return [p.with_score(scores[p.id]) for p in self.get([pid for pid, _ in hits])]
