@@ -18,12 +18,11 @@ REFUSALS = {
     "en": "I could not find this in the articles.",
     "ar": "لم أجد الإجابة في المقالات.",
 }
-_REFUSAL_CUES = (
-    "could not find this in the articles",
-    "couldn't find",
-    "could not find the answer",
-    "لم أجد الإجابة",
-    "لم اجد الاجابة",
+# How the model says it has no answer, in its own words; the user sees REFUSALS instead.
+REFUSAL_CUES = re.compile(
+    r"(could not|couldn't|cannot|can't|unable to) find|not (mentioned|stated|found) in the "
+    r"(passages|articles)|لم (أجد|اجد|أعثر|اعثر)|لا (توجد|تذكر|تتضمن) (المقاطع|معلومات)",
+    re.IGNORECASE,
 )
 
 
@@ -44,8 +43,7 @@ class Citation:
 
 
 def is_refusal(text: str) -> bool:
-    lowered = text.lower()
-    return any(cue in lowered for cue in _REFUSAL_CUES)
+    return bool(REFUSAL_CUES.search(text))
 
 
 def normalize_markers(text: str) -> str:
@@ -60,7 +58,10 @@ def normalize_markers(text: str) -> str:
 
 def drop_invalid_markers(text: str, count: int) -> str:
     """Remove markers that point at no passage (outside 1..count); they are never shown."""
-    text = CITATION_PATTERN.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= count else "", text)
+    def keep(match: re.Match) -> str:
+        return match.group(0) if 1 <= int(match.group(2)) <= count else ""
+
+    text = re.sub(r"([ \t]?)\[(\d+)\]", keep, text)
     return re.sub(r"[ \t]+([.،,؟?!])", r"\1", text).strip()
 
 

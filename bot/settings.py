@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     retriever: Literal["hybrid", "dense", "keyword"] = "hybrid"
     top_k: int = 4
     fetch_k: int = 20
-    chunk_tokens: int = 160
-    chunk_overlap_tokens: int = 40
+    chunk_tokens: int = 192
+    chunk_overlap_tokens: int = 96
     translate_queries: bool = True  # render non-Arabic questions in Arabic for the keyword branch
 
     # Generation

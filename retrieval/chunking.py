@@ -33,7 +33,7 @@ class SentenceSplitter(TextSplitter):
     """A LangChain TextSplitter that packs whole sentences into chunks of at most
     `chunk_size` tiktoken tokens, overlapping by up to `chunk_overlap` tokens of sentences."""
 
-    def __init__(self, chunk_size: int = 160, chunk_overlap: int = 40, **kwargs) -> None:
+    def __init__(self, chunk_size: int = 192, chunk_overlap: int = 96, **kwargs) -> None:
         kwargs.setdefault("length_function", count_tokens)
         super().__init__(chunk_size=chunk_size, chunk_overlap=chunk_overlap, **kwargs)
 
@@ -76,8 +76,8 @@ class Chunker:
 
     def __init__(
         self,
-        chunk_tokens: int = 160,
-        overlap_tokens: int = 40,
+        chunk_tokens: int = 192,
+        overlap_tokens: int = 96,
         window_tokens: int = EMBEDDER_WINDOW,
         window_count: Callable[[str], int] | None = None,
     ) -> None:

@@ -1,0 +1,61 @@
+"""Test doubles that keep meaning: a hash-seeded embedder and a scripted generator."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator
+
+from langchain_core.embeddings import Embeddings
+
+from retrieval.arabic import tokenize
+
+
+class HashEmbeddings(Embeddings):
+    """Bag of normalised words hashed into a unit vector: different text, different vector;
+    texts that share words point the same way. Deterministic across runs."""
+
+    name = "hash64"
+    window_tokens = 512
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.calls = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        for token in tokenize(text, drop_stopwords=False) or [text]:
+            digest = hashlib.sha256(token.encode()).digest()
+            vector[digest[0] % self.dim] += 1.0 if digest[1] % 2 else -1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+    def token_count(self, text: str) -> int:
+        return len(text.split()) + 2
+
+
+class ScriptedGenerator:
+    """Replies with the scripted texts in order, word by word, and records what it was asked."""
+
+    def __init__(self, *replies: str) -> None:
+        self.replies = list(replies)
+        self.requests: list[list[dict[str, str]]] = []
+
+    def enqueue(self, reply: str) -> None:
+        self.replies.append(reply)
+
+    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 256) -> Iterator[str]:
+        self.requests.append(messages)
+        reply = self.replies.pop(0)
+        for index, word in enumerate(reply.split(" ")):
+            yield word if index == 0 else " " + word
+
+    def generate(self, messages: list[dict[str, str]], max_new_tokens: int = 256) -> str:
+        return "".join(self.stream(messages, max_new_tokens))

@@ -1,0 +1,77 @@
+"""Sentence-aware, token-aware chunks with exact offsets into the cleaned article."""
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.chunking import Chunker, SentenceSplitter, split_sentences
+from retrieval.documents import Article, load_file
+from retrieval.tokens import count_tokens
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_articles() -> list[Article]:
+    return [load_file(p)[0] for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_sentences_split_at_arabic_punctuation_but_never_inside_numbers() -> None:
+    text = "بلغت التجارة 240.1 مليار دولار. هل ارتفعت؟ نعم! قال؛ ثم\nسطر جديد"
+    pieces = split_sentences(text)
+    assert "".join(pieces) == text
+    assert [p.strip() for p in pieces] == [
+        "بلغت التجارة 240.1 مليار دولار.", "هل ارتفعت؟", "نعم!", "قال؛", "ثم", "سطر جديد",
+    ]
+
+
+@pytest.mark.parametrize("article", seed_articles(), ids=lambda a: a.source[:3])
+def test_chunks_of_the_seeds_have_exact_offsets_and_fit(article: Article) -> None:
+    passages = Chunker(chunk_tokens=160, overlap_tokens=40).split(article)
+    assert passages
+    for p in passages:
+        assert article.text[p.start : p.end] == p.text
+        assert count_tokens(p.text) <= 160
+    covered = set()
+    for p in passages:
+        covered.update(range(p.start, p.end))
+    story = {i for i, ch in enumerate(article.text) if not ch.isspace()}
+    assert story <= covered, "a part of the article is in no chunk"
+
+
+def test_numbers_are_never_cut() -> None:
+    for article in seed_articles():
+        for p in Chunker(chunk_tokens=40, overlap_tokens=10).split(article):
+            assert not p.text.startswith(("1 مليار", ".1 ")), p.text
+
+
+def test_consecutive_chunks_overlap_by_whole_sentences() -> None:
+    article = seed_articles()[0]
+    passages = Chunker(chunk_tokens=192, overlap_tokens=96).split(article)
+    overlaps = [b.start < a.end for a, b in zip(passages, passages[1:], strict=False)]
+    assert any(overlaps)
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_between_words() -> None:
+    splitter = SentenceSplitter(chunk_size=20, chunk_overlap=0)
+    text = " ".join(["كلمة"] * 200)
+    spans = splitter.spans(text)
+    assert len(spans) > 5
+    assert all(count_tokens(text[s:e]) <= 20 for s, e in spans)
+
+
+def test_chunks_over_the_embedder_window_are_split_again() -> None:
+    article = seed_articles()[4]
+    window = 30  # a tiny window, counted in words, forces a second split
+    chunker = Chunker(chunk_tokens=160, overlap_tokens=0, window_tokens=window,
+                      window_count=lambda t: len(t.split()))  # fmt: skip
+    passages = chunker.split(article)
+    assert all(len(p.text.split()) <= window for p in passages)
+    assert all(article.text[p.start : p.end] == p.text for p in passages)
+
+
+@pytest.mark.slow
+def test_no_seed_chunk_exceeds_the_e5_window(e5) -> None:
+    chunker = Chunker(window_count=e5.token_count)
+    for article in seed_articles():
+        for p in chunker.split(article):
+            assert e5.token_count(p.text) <= 512

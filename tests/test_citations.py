@@ -1,0 +1,69 @@
+"""The citation contract: markers parsed and checked, numbers verified against passages."""
+
+from bot.citations import (
+    MarkerFilter,
+    best_passage,
+    build_citations,
+    cited_numbers,
+    drop_invalid_markers,
+    is_refusal,
+    normalize_markers,
+    numbers_in,
+    unverified_numbers,
+)
+from retrieval.documents import Passage
+
+TRADE = "سجلت التجارة الصينية الروسية رقما قياسيا بلغ 240.1 مليار دولار في عام 2023. وقفزت الشحنات."
+TREATY = "وأعلن أن موسكو ستعلّق مشاركتها في معاهدة ستارت الجديدة مع واشنطن."
+
+
+def passage(text: str, start: int = 100, doc: str = "d") -> Passage:
+    return Passage(text=text, doc_id=doc, title="t", source=f"{doc}.txt", start=start,
+                   end=start + len(text))  # fmt: skip
+
+
+def test_marker_groups_and_arabic_digits_become_single_markers() -> None:
+    assert normalize_markers("x [1, 2] y [١] z [3،4]") == "x [1][2] y [1] z [3][4]"
+
+
+def test_markers_pointing_nowhere_are_dropped() -> None:
+    assert drop_invalid_markers("A [1] B [7] C [0].", 2) == "A [1] B C."
+    assert cited_numbers("A [2] B [1] C [2]") == [2, 1]
+
+
+def test_numbers_are_compared_as_written_in_either_script() -> None:
+    assert numbers_in("بلغت ٢٤٠٫١ مليار [1] و 1,000 و 26.3%.") == ["240.1", "1000", "26.3"]
+    passages = [passage(TRADE)]
+    assert unverified_numbers("It reached 240.1 billion dollars in 2023 [1].", passages) == []
+    assert unverified_numbers("It reached 250 billion dollars in 2023 [1].", passages) == ["250"]
+
+
+def test_best_passage_uses_shared_words_then_similarity_then_rank() -> None:
+    passages = [passage(TREATY, doc="a"), passage(TRADE, doc="b")]
+    assert best_passage("بلغت التجارة 240.1 مليار دولار", passages) == 1
+    assert best_passage("New START", passages, similarity=lambda a, c: [0.9, 0.1]) == 0
+    assert best_passage("nothing shared", passages) == 0
+
+
+def test_citations_quote_the_supporting_sentence_with_article_offsets() -> None:
+    p = passage(TRADE, start=100)
+    (citation,) = build_citations("بلغت 240.1 مليار دولار [1]", [p])
+    assert citation.n == 1 and citation.passage == p
+    assert citation.sentence.endswith("في عام 2023.")
+    assert citation.sentence_start == 100
+    assert TRADE[citation.sentence_start - 100 : citation.sentence_end - 100] == citation.sentence
+
+
+def test_refusals_are_recognised_in_both_languages() -> None:
+    assert is_refusal("I could not find this in the articles.")
+    assert is_refusal("لم أجد الإجابة في المقالات.")
+    assert not is_refusal("The trade reached 240.1 billion dollars [1].")
+
+
+def test_streaming_filter_holds_markers_until_they_close() -> None:
+    pieces = ["Trade rose [", "1", "] to 240.1 [", "9] billion [2", "] dollars [note]."]
+    marker_filter = MarkerFilter(count=2)
+    shown = [marker_filter.feed(p) for p in pieces]
+    shown.append(marker_filter.flush())
+    assert shown[0] == "Trade rose "
+    assert "".join(shown) == "Trade rose [1] to 240.1  billion [2] dollars [note]."

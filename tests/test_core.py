@@ -1,0 +1,91 @@
+"""The Bot with a scripted generator: sources first, markers checked, refusals, numbers."""
+
+import pytest
+
+from bot.core import Answer, Bot, QuestionError, Sources, Token
+from retrieval.search import HybridRetriever
+from tests.fakes import ScriptedGenerator
+
+AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
+
+
+def make_bot(retriever: HybridRetriever, *replies: str) -> tuple[Bot, ScriptedGenerator]:
+    generator = ScriptedGenerator(*replies)
+    return Bot(retriever, generator), generator
+
+
+def test_sources_come_before_the_first_token_and_the_answer_last(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1].")
+    events = list(bot.stream(AR_TRADE))
+    assert isinstance(events[0], Sources) and len(events[0].passages) == 4
+    assert all(isinstance(e, Token) for e in events[1:-1]) and len(events) > 3
+    answer = events[-1]
+    assert isinstance(answer, Answer)
+    assert "".join(e.text for e in events[1:-1]) == answer.text == "بلغت 240.1 مليار دولار [1]."
+    assert answer.language == "ar" and not answer.refused and answer.unverified == []
+    assert answer.citations[0].passage.source.startswith("000_")
+    assert "240.1" in answer.citations[0].sentence
+    assert {"retrieval", "first_token", "total"} <= set(answer.timings)
+
+
+def test_the_prompt_numbers_the_passages_and_is_in_the_question_language(seeded_retriever) -> None:
+    bot, generator = make_bot(seeded_retriever, "x [1]", "y [1]")
+    bot.ask(AR_TRADE)
+    bot.ask("How much was China-Russia trade in 2023?")
+    (ar_system, ar_user), (en_system, en_user) = generator.requests
+    assert ar_user["content"].count("[1] ") == 1 and "[4] " in ar_user["content"]
+    assert AR_TRADE in ar_user["content"] and "أجب بالعربية" in ar_user["content"]
+    assert "Answer in English" in en_user["content"]
+    assert ar_system["role"] == "system" and en_user["role"] == "user"
+
+
+def test_a_marker_pointing_nowhere_is_dropped(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1][9].")
+    answer = bot.ask(AR_TRADE)
+    assert answer.text == "بلغت 240.1 مليار دولار [1]."
+    assert [c.n for c in answer.citations] == [1]
+
+
+def test_an_answer_without_citations_gets_its_best_passage(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت التجارة الصينية الروسية 240.1 مليار دولار")
+    answer = bot.ask(AR_TRADE)
+    assert answer.text.endswith("]") and len(answer.citations) == 1
+    assert "240.1" in answer.citations[0].passage.text
+
+
+def test_a_refusal_is_given_in_the_question_language_without_sources(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "I could not find this in the articles.", "I could not find this")
+    answer = bot.ask("ما هو عدد سكان البرازيل؟")
+    assert answer.refused and answer.text == "لم أجد الإجابة في المقالات." and answer.citations == []
+    answer = bot.ask("What is the population of Brazil?")
+    assert answer.refused and answer.text == "I could not find this in the articles."
+
+
+def test_a_number_in_no_cited_passage_is_flagged(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت 250.7 مليار دولار في عام 2023 [1].")
+    answer = bot.ask(AR_TRADE)
+    assert answer.citations[0].passage.source.startswith("000_")
+    assert answer.unverified == ["250.7"], "2023 is in the passage, 250.7 is not"
+    assert answer.to_dict()["unverified"] == ["250.7"]
+
+
+def test_json_shape(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1].")
+    data = bot.ask(AR_TRADE).to_dict()
+    citation = data["citations"][0]
+    assert set(citation) >= {"n", "doc_id", "title", "file", "start", "end", "text", "score"}
+    assert citation["file"].startswith("000_") and citation["end"] > citation["start"]
+
+
+@pytest.mark.parametrize("question", ["", "   \n", "x" * 2001])
+def test_bad_questions_are_refused_with_a_message(seeded_retriever, question: str) -> None:
+    bot, generator = make_bot(seeded_retriever)
+    with pytest.raises(QuestionError):
+        bot.ask(question)
+    assert generator.requests == []
+
+
+def test_the_runnable_streams_the_answer_text(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1].")
+    chunks = list(bot.as_runnable().stream({"question": AR_TRADE}))
+    assert len(chunks) > 1 and "".join(chunks) == "بلغت 240.1 مليار دولار [1]."

@@ -1,0 +1,15 @@
+from bot.language import detect_language
+
+
+def test_arabic_and_english_questions() -> None:
+    assert detect_language("كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟") == "ar"
+    assert detect_language("Which treaty did Putin suspend?") == "en"
+
+
+def test_arabic_with_latin_names_is_still_arabic() -> None:
+    assert detect_language("ما موقف NATO من معاهدة New START؟") == "ar"
+
+
+def test_no_letters_or_other_scripts_default_to_english() -> None:
+    assert detect_language("2023?") == "en"
+    assert detect_language("Quelle est la population du Brésil ?") == "en"

