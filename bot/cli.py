@@ -30,6 +30,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from bot.wiring import build_indexer
+    from retrieval.documents import IngestError
 
     indexer = build_indexer(settings)
     with tqdm(unit="file", desc="Indexing", disable=args.quiet) as bar:
@@ -39,7 +40,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             bar.n = done
             bar.set_postfix_str(name[-40:], refresh=True)
 
-        report = indexer.ingest(args.paths, progress=progress, prune=args.prune)
+        try:
+            report = indexer.ingest(args.paths, progress=progress, prune=args.prune)
+        except IngestError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
     print(
@@ -52,9 +57,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core import Answer, QuestionError, Token
+    from bot.core import Answer, QuestionError, Token, check_question
     from bot.wiring import build_bot, ensure_index
 
+    try:
+        check_question(args.question)
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.k:
         settings.top_k = args.k
     ensure_index(settings)

@@ -23,8 +23,9 @@ from bot.citations import (
 )
 from bot.generation import Generator, Message
 from bot.language import Language, detect_language
-from prompts import load_prompt
+from prompts import glosses, load_prompt
 from retrieval.documents import Passage
+from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
 
 MAX_QUESTION_CHARS = 2000
@@ -90,8 +91,16 @@ class Token:
 Event = Sources | Token | Answer
 
 
-def format_passages(passages: Sequence[Passage]) -> str:
-    return "\n\n".join(f"[{n}] {p.text}" for n, p in enumerate(passages, start=1))
+def format_passages(passages: Sequence[Passage], gloss: bool = False) -> str:
+    """Passages numbered [1]..[n]; with `gloss`, each followed by the English forms of the
+    names and terms in it (a small model cannot be trusted to transliterate them back)."""
+    blocks = []
+    for n, passage in enumerate(passages, start=1):
+        block = f"[{n}] {passage.text}"
+        if gloss and (found := glosses(passage.text)):
+            block += "\n(" + "; ".join(f"{ar} = {en}" for ar, en in found) + ")"
+        blocks.append(block)
+    return "\n\n".join(blocks)
 
 
 class Bot:
@@ -102,14 +111,18 @@ class Bot:
         retriever: HybridRetriever,
         generator: Generator,
         max_new_tokens: int = 256,
+        focus: SentenceFocus | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
         self.max_new_tokens = max_new_tokens
+        self.focus = focus
 
     def messages(self, question: str, passages: Sequence[Passage], language: Language) -> list[Message]:
         prompt = load_prompt("answer", language)
-        rendered = prompt.invoke({"passages": format_passages(passages), "question": question})
+        rendered = prompt.invoke(
+            {"passages": format_passages(passages, gloss=language != "ar"), "question": question}
+        )
         roles = {"system": "system", "human": "user", "ai": "assistant"}
         return [{"role": roles[m.type], "content": str(m.content)} for m in rendered.to_messages()]
 
@@ -119,6 +132,8 @@ class Bot:
         started = time.perf_counter()
         language = detect_language(question)
         passages = self.retriever.search(question)
+        if self.focus is not None:
+            passages = self.focus.focus(question, passages)
         timings = {"retrieval": time.perf_counter() - started}
         yield Sources(passages, language)
         raw = ""

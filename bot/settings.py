@@ -30,11 +30,11 @@ class Settings(BaseSettings):
 
     # Retrieval
     retriever: Literal["hybrid", "dense", "keyword"] = "hybrid"
-    top_k: int = 4
+    top_k: int = 5
     fetch_k: int = 20
     chunk_tokens: int = 192
     chunk_overlap_tokens: int = 96
-    translate_queries: bool = True  # render non-Arabic questions in Arabic for the keyword branch
+    sentence_windows: bool = True  # give the model each passage's best sentences, not all of it
 
     # Generation
     generator: Literal["llama-cpp", "transformers"] = "llama-cpp"

@@ -94,8 +94,11 @@ def build_ui(bot: Bot):
     """A Gradio chat around `bot`."""
     import gradio as gr
 
+    def chat(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
+        yield from respond(bot, message, history)  # a generator function: Gradio streams it
+
     return gr.ChatInterface(
-        fn=lambda message, history: respond(bot, message, history),
+        fn=chat,
         chatbot=gr.Chatbot(height=560, label=TITLE),
         title=TITLE,
         description=DESCRIPTION,

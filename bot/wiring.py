@@ -11,6 +11,7 @@ from bot.model_file import QWEN_CODER_1_5B, verify
 from bot.settings import Settings
 from retrieval.chunking import Chunker
 from retrieval.embedding import E5Embeddings
+from retrieval.focus import SentenceFocus
 from retrieval.indexer import Indexer, IngestReport, Progress
 from retrieval.search import HybridRetriever
 from retrieval.store import PassageStore
@@ -58,7 +59,8 @@ def build_bot(settings: Settings, generator: Generator | None = None) -> Bot:
     retriever = HybridRetriever(
         store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
     )
-    return Bot(retriever, generator or build_generator(settings), settings.max_new_tokens)
+    focus = SentenceFocus(store.embeddings) if settings.sentence_windows else None
+    return Bot(retriever, generator or build_generator(settings), settings.max_new_tokens, focus)
 
 
 def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from langchain_core.prompts import ChatPromptTemplate
 
 PROMPTS_DIR = Path(__file__).resolve().parent
-SECTION = re.compile(r"^\[(system|user)\]\s*$", re.MULTILINE)
+SECTION = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 # What each prompt must receive; a file asking for more or less is refused at load.
 PLACEHOLDERS = {"answer": {"passages", "question"}}
 
@@ -25,20 +25,59 @@ def _fields(text: str) -> set[str]:
 
 @cache
 def load_prompt(name: str, language: str) -> ChatPromptTemplate:
-    """`prompts/<name>.<language>.txt`: a [system] section and a [user] section."""
+    """`prompts/<name>.<language>.txt`: a [system] section, optional worked examples as
+    [user]/[assistant] pairs, and a last [user] section with the placeholders."""
     path = PROMPTS_DIR / f"{name}.{language}.txt"
     if not path.exists():
         raise PromptError(f"no prompt {path.name} in {PROMPTS_DIR}")
     parts = SECTION.split(path.read_text(encoding="utf-8"))
-    sections = dict(zip(parts[1::2], (p.strip() for p in parts[2::2]), strict=True))
-    if set(sections) != {"system", "user"}:
-        raise PromptError(f"{path.name} needs a [system] and a [user] section")
+    sections = list(zip(parts[1::2], (p.strip() for p in parts[2::2]), strict=True))
+    roles = [role for role, _ in sections]
+    if not roles or roles[0] != "system" or roles[-1] != "user" or "system" in roles[1:]:
+        raise PromptError(f"{path.name} needs a [system] section first and a [user] section last")
     expected = PLACEHOLDERS.get(name)
-    found = _fields(sections["system"]) | _fields(sections["user"])
+    found = _fields(sections[-1][1])
     if expected is not None and found != expected:
         raise PromptError(
             f"{path.name} has placeholders {sorted(found)}, expected {sorted(expected)}"
         )
-    return ChatPromptTemplate.from_messages(
-        [("system", sections["system"]), ("human", sections["user"])]
-    )
+    if any(_fields(text) for _, text in sections[:-1]):
+        raise PromptError(f"{path.name}: only the last [user] section may have placeholders")
+    messages = [("system", sections[0][1])]
+    for role, text in sections[1:-1]:
+        # worked examples are fixed text: braces in them are not placeholders
+        messages.append((_ROLE[role], text.replace("{", "{{").replace("}", "}}")))
+    messages.append(("human", sections[-1][1]))
+    return ChatPromptTemplate.from_messages(messages)
+
+
+_ROLE = {"user": "human", "assistant": "ai"}
+
+
+@cache
+def load_glossary(name: str = "glossary") -> tuple[tuple[str, str], ...]:
+    """(Arabic term, English form) pairs from `prompts/<name>.tsv`, longest term first."""
+    pairs = []
+    for number, line in enumerate((PROMPTS_DIR / f"{name}.tsv").read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, _, english = line.partition("\t")
+        if not english.strip():
+            raise PromptError(f"{name}.tsv line {number}: expected 'Arabic<TAB>English'")
+        pairs.append((term.strip(), english.strip()))
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def glosses(text: str, name: str = "glossary") -> list[tuple[str, str]]:
+    """Glossary entries whose Arabic term is in `text` (spelling variants folded, fused
+    prefixes such as و ب ل allowed), longest first, none inside another one found."""
+    from retrieval.arabic import normalize
+
+    remaining = normalize(text)
+    found = []
+    for term, english in load_glossary(name):
+        pattern = rf"(?<![^\W\d_])(?:[وفبلك]{{0,2}})?{re.escape(normalize(term))}(?![^\W\d_])"
+        if re.search(pattern, remaining):
+            found.append((term, english))
+            remaining = re.sub(pattern, " ", remaining)
+    return found

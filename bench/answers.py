@@ -1,0 +1,62 @@
+"""Time to first token and total answer time for a set of questions, through the real Bot.
+
+    python -m bench.answers            # the five reference questions, on the seeds index
+    python -m bench.answers --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+QUESTIONS = [
+    "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
+    "Which arms-control treaty did Putin say Moscow would suspend?",
+    "How did China-Russia trade change between 2022 and 2023?",
+    "What is the population of Brazil?",
+    "ما المعاهدة التي قال بوتين إن موسكو ستعلق مشاركتها فيها؟",
+]
+
+
+def main() -> None:
+    from bot.settings import Settings
+    from bot.wiring import build_bot, ensure_index
+
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--json", help="write the rows and medians to this file")
+    args.add_argument("questions", nargs="*", help="questions (default: the reference five)")
+    options = args.parse_args()
+    settings = Settings()
+    ensure_index(settings)
+    bot = build_bot(settings)
+    started = time.perf_counter()
+    bot.generator.warm_up()  # model load is reported apart from answering
+    load_seconds = time.perf_counter() - started
+    rows = []
+    for question in options.questions or QUESTIONS:
+        answer = bot.ask(question)
+        rows.append({
+            "question": question,
+            "answer": answer.text,
+            "cited": [c.passage.source for c in answer.citations],
+            "unverified": answer.unverified,
+            **{k: round(v, 3) for k, v in answer.timings.items()},
+        })  # fmt: skip
+        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    ttft = [r.get("first_token", r["total"]) for r in rows]
+    summary = {
+        "model_load_s": round(load_seconds, 2),
+        "median_first_token_s": round(statistics.median(ttft), 2),
+        "median_total_s": round(statistics.median(r["total"] for r in rows), 2),
+        "median_retrieval_ms": round(1000 * statistics.median(r["retrieval"] for r in rows), 1),
+    }
+    print(json.dumps(summary))
+    if options.json:
+        with open(options.json, "w") as handle:
+            json.dump({"rows": rows, "summary": summary}, handle, ensure_ascii=False, indent=2)
+
+
+if __name__ == "__main__":
+    main()

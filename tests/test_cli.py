@@ -1,0 +1,50 @@
+"""The command line, through its entry point, as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=os.environ.copy(), timeout=600)  # fmt: skip
+
+
+def test_ingest_shows_progress_and_is_idempotent(tmp_path: Path) -> None:
+    first = run("ingest", "seeds")
+    assert first.returncode == 0, first.stderr
+    assert "5 added" in first.stdout and "Indexing" in first.stderr and "5/5" in first.stderr
+    second = run("ingest", "seeds")
+    assert "0 added" in second.stdout and "5 unchanged" in second.stdout
+    assert (Path(os.environ["SANAD_DATA_DIR"]) / "index" / "chroma").is_dir()
+
+
+def test_ingest_reports_bad_files_and_fails_when_nothing_is_usable(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("ingest", str(tmp_path / "empty.txt"))
+    assert result.returncode == 1 and "empty.txt is empty" in result.stderr
+    missing = run("ingest", str(tmp_path / "nope"))
+    assert missing.returncode != 0 and "does not exist" in missing.stderr
+
+
+def test_an_empty_question_is_an_error() -> None:
+    result = run("ask", "  ")
+    assert result.returncode == 2 and "empty" in result.stderr
+
+
+@pytest.mark.slow
+def test_ask_json_with_the_real_models() -> None:
+    result = run("ask", "--json", "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["language"] == "ar" and "240.1" in data["answer"] and not data["refused"]
+    citation = data["citations"][0]
+    assert citation["file"] == "000_479f4305cba7f61e.txt"
+    assert "240.1" in citation["text"] and citation["end"] > citation["start"]
+    assert set(data["timings"]) >= {"retrieval", "first_token", "total"}
