@@ -29,9 +29,7 @@ def main() -> None:
               f"in {report.seconds:.1f}s")  # fmt: skip
     bot = build_bot(settings)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
-    build_ui(bot).launch(
-        server_name=settings.host, server_port=settings.port, css=CSS, theme=theme
-    )
+    build_ui(bot).launch(server_name=settings.host, server_port=settings.port, css=CSS, theme=theme)
 
 
 if __name__ == "__main__":

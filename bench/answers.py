@@ -1,7 +1,7 @@
 """Time to first token and total answer time for a set of questions, through the real Bot.
 
-    python -m bench.answers            # the five reference questions, on the seeds index
-    python -m bench.answers --json out.json
+python -m bench.answers            # the five reference questions, on the seeds index
+python -m bench.answers --json out.json
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ def normalize_markers(text: str) -> str:
 
 def drop_invalid_markers(text: str, count: int) -> str:
     """Remove markers that point at no passage (outside 1..count); they are never shown."""
+
     def keep(match: re.Match) -> str:
         return match.group(0) if 1 <= int(match.group(2)) <= count else ""
 

@@ -86,7 +86,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"\n\n{answer.text}" if answer.refused else "")
     if answer.unverified:
-        print("\n" + WARNING_UNVERIFIED[answer.language].format(numbers=", ".join(answer.unverified)))
+        print(
+            "\n" + WARNING_UNVERIFIED[answer.language].format(numbers=", ".join(answer.unverified))
+        )
     if answer.citations:
         print(f"\n{SOURCES_HEADING[answer.language]}:")
     for citation in answer.citations:

@@ -118,7 +118,9 @@ class Bot:
         self.max_new_tokens = max_new_tokens
         self.focus = focus
 
-    def messages(self, question: str, passages: Sequence[Passage], language: Language) -> list[Message]:
+    def messages(
+        self, question: str, passages: Sequence[Passage], language: Language
+    ) -> list[Message]:
         prompt = load_prompt("answer", language)
         rendered = prompt.invoke(
             {"passages": format_passages(passages, gloss=language != "ar"), "question": question}

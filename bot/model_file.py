@@ -67,7 +67,9 @@ def verify(path: Path, spec: ModelSpec) -> Path:
     """Refuse a model file that is not the pinned one. A full hash is remembered in a stamp
     beside the file (size, mtime, sha256), so later starts do not read 1 GB again."""
     if not path.exists():
-        raise ModelFileError(f"model file {path} is missing: run `make setup` (or `python -m bot setup`)")
+        raise ModelFileError(
+            f"model file {path} is missing: run `make setup` (or `python -m bot setup`)"
+        )
     size = path.stat().st_size
     if size != spec.size:
         raise ModelFileError(

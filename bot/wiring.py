@@ -54,8 +54,10 @@ def build_generator(settings: Settings) -> Generator:
     return LlamaCppGenerator(path, context_tokens=settings.context_tokens, threads=settings.threads)
 
 
-def build_bot(settings: Settings, generator: Generator | None = None) -> Bot:
-    store = build_store(settings)
+def build_bot(
+    settings: Settings, generator: Generator | None = None, store: PassageStore | None = None
+) -> Bot:
+    store = store or build_store(settings)
     retriever = HybridRetriever(
         store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
     )

@@ -26,15 +26,13 @@ TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 # Longest first: "وال" before "و". Conjunctions and prepositions fused to the next word.
 PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 MIN_STEM = 2
-_STOPWORDS = (
-    """في من الى على عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين قد لا ما لم لن كان
+_STOPWORDS = """في من الى على عن ان او ثم مع هذا هذه ذلك تلك التي الذي الذين قد لا ما لم لن كان
     كانت هو هي هم بين حيث عند كل بعد قبل منذ حول اي the a an of in on at to for and or is are
     was were be by with from as that this it its what which who how did does do"""
-)
 
 
 def normalize(text: str) -> str:
-    """Fold spelling variants: hamza forms, ta marbuta, alef maqsura, diacritics, tatweel, digits."""
+    """Fold spelling variants: hamza, ta marbuta, alef maqsura, diacritics, tatweel, digits."""
     text = INVISIBLES.sub("", text)
     text = DIACRITICS.sub("", text).replace(TATWEEL, "")
     return text.translate(_FOLD).lower()

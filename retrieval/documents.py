@@ -199,7 +199,9 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
     source = source or path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{path.name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})")
+        raise IngestError(
+            f"{path.name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})"
+        )
     text = decode_bytes(path.read_bytes(), path.name)
     if suffix == ".jsonl":
         return list(_jsonl_articles(path, text, source))

@@ -68,8 +68,14 @@ class SentenceFocus:
                 continue
             taken.append(span)
             windows.append(
-                replace(passage, text=passage.text[start:end], start=span[0], end=span[1],
-                        score=float(scores[index]), id="")  # fmt: skip
+                replace(
+                    passage,
+                    text=passage.text[start:end],
+                    start=span[0],
+                    end=span[1],
+                    score=float(scores[index]),
+                    id="",
+                )  # fmt: skip
             )
             if len(windows) == self.max_windows:
                 break

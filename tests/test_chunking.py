@@ -20,7 +20,12 @@ def test_sentences_split_at_arabic_punctuation_but_never_inside_numbers() -> Non
     pieces = split_sentences(text)
     assert "".join(pieces) == text
     assert [p.strip() for p in pieces] == [
-        "بلغت التجارة 240.1 مليار دولار.", "هل ارتفعت؟", "نعم!", "قال؛", "ثم", "سطر جديد",
+        "بلغت التجارة 240.1 مليار دولار.",
+        "هل ارتفعت؟",
+        "نعم!",
+        "قال؛",
+        "ثم",
+        "سطر جديد",
     ]
 
 

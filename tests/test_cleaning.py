@@ -62,7 +62,7 @@ def test_every_story_line_is_kept_and_only_furniture_goes(name: str) -> None:
 
 def test_the_story_caption_twin_keeps_the_story_sentence() -> None:
     text = load_file(SEEDS / "004_aa184c3cf74723ce.txt")[0].text
-    assert text.count("سيعمل على \"تقوية وتعميق\" العلاقات") == 1
+    assert text.count('سيعمل على "تقوية وتعميق" العلاقات') == 1
     assert "ويتوقع التوصل إلى اتفاقيات جديدة اليوم" in text
 
 
@@ -80,7 +80,10 @@ def test_titles_dates_and_ids() -> None:
     # "موسكو" alone is a dateline, not a headline: the title comes from the first sentence
     assert articles["000_479f4305cba7f61e.txt"].title.startswith("أعلن وزير الخارجية الروسي")
     assert len({a.id for a in articles.values()}) == 5
-    assert load_file(SEEDS / "000_479f4305cba7f61e.txt")[0].id == articles["000_479f4305cba7f61e.txt"].id
+    assert (
+        load_file(SEEDS / "000_479f4305cba7f61e.txt")[0].id
+        == articles["000_479f4305cba7f61e.txt"].id
+    )
 
 
 def test_skip_block_without_end_marker_removes_only_its_first_line() -> None:
@@ -91,7 +94,7 @@ def test_skip_block_without_end_marker_removes_only_its_first_line() -> None:
 def test_extract_date_formats() -> None:
     assert extract_date("2023-02-21\nنص")[0] == "2023-02-21"
     assert extract_date("الثلاثاء 21 شباط 2023\nنص") == ("2023-02-21", "نص")
-    assert extract_date("نص بلا تاريخ\nقال إن 21 فبراير 2023 كان يوما") [0] is None
+    assert extract_date("نص بلا تاريخ\nقال إن 21 فبراير 2023 كان يوما")[0] is None
 
 
 def test_pick_title_prefers_a_headline() -> None:

@@ -32,11 +32,17 @@ def test_the_prompt_numbers_the_passages_and_is_in_the_question_language(seeded_
     bot, generator = make_bot(seeded_retriever, "x [1]", "y [1]")
     bot.ask(AR_TRADE)
     bot.ask("How much was China-Russia trade in 2023?")
-    (ar_system, ar_user), (en_system, en_user) = generator.requests
-    assert ar_user["content"].count("[1] ") == 1 and "[4] " in ar_user["content"]
-    assert AR_TRADE in ar_user["content"] and "أجب بالعربية" in ar_user["content"]
-    assert "Answer in English" in en_user["content"]
-    assert ar_system["role"] == "system" and en_user["role"] == "user"
+    arabic, english = generator.requests
+    assert arabic[0]["role"] == "system" and "تجيب بالعربية" in arabic[0]["content"]
+    assert english[0]["role"] == "system" and "answer in English" in english[0]["content"]
+    for messages, question in ((arabic, AR_TRADE), (english, "How much was China")):
+        last = messages[-1]
+        assert last["role"] == "user" and question in last["content"]
+        assert "[1] " in last["content"] and "[4] " in last["content"]
+        examples = [m["role"] for m in messages[1:-1]]  # worked examples: user/assistant pairs
+        assert examples and examples == ["user", "assistant"] * (len(examples) // 2)
+    # English answers get the English forms of the names in their passages; Arabic ones not
+    assert "= Russia" in english[-1]["content"] and "= Russia" not in arabic[-1]["content"]
 
 
 def test_a_marker_pointing_nowhere_is_dropped(seeded_retriever) -> None:
@@ -54,9 +60,13 @@ def test_an_answer_without_citations_gets_its_best_passage(seeded_retriever) -> 
 
 
 def test_a_refusal_is_given_in_the_question_language_without_sources(seeded_retriever) -> None:
-    bot, _ = make_bot(seeded_retriever, "I could not find this in the articles.", "I could not find this")
+    bot, _ = make_bot(
+        seeded_retriever, "I could not find this in the articles.", "I could not find this"
+    )
     answer = bot.ask("ما هو عدد سكان البرازيل؟")
-    assert answer.refused and answer.text == "لم أجد الإجابة في المقالات." and answer.citations == []
+    assert (
+        answer.refused and answer.text == "لم أجد الإجابة في المقالات." and answer.citations == []
+    )
     answer = bot.ask("What is the population of Brazil?")
     assert answer.refused and answer.text == "I could not find this in the articles."
 

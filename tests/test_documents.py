@@ -54,7 +54,11 @@ def test_jsonl_one_article_per_line_with_its_fields(tmp_path: Path) -> None:
     ]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     first, second = load_file(path)
-    assert (first.title, first.date, first.source) == ("خبر أول عن التجارة", "2024-01-02", "news.jsonl#a1")
+    assert (first.title, first.date, first.source) == (
+        "خبر أول عن التجارة",
+        "2024-01-02",
+        "news.jsonl#a1",
+    )
     assert second.source == "news.jsonl#a2"
 
 

@@ -15,7 +15,9 @@ def copy_seeds(seeds_dir: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def test_ingesting_the_same_articles_twice_adds_nothing(hash_indexer: Indexer, seeds_dir: Path) -> None:
+def test_ingesting_the_same_articles_twice_adds_nothing(
+    hash_indexer: Indexer, seeds_dir: Path
+) -> None:
     first = hash_indexer.ingest([seeds_dir])
     count = hash_indexer.store.count()
     second = hash_indexer.ingest([seeds_dir])

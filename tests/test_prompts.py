@@ -8,11 +8,15 @@ from prompts import PromptError, load_prompt
 
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_answer_prompts_render_passages_and_question(language: str) -> None:
-    messages = load_prompt("answer", language).invoke(
-        {"passages": "[1] نص المقطع", "question": "QUESTION?"}
-    ).to_messages()
-    assert [m.type for m in messages] == ["system", "human"]
-    assert "[1] نص المقطع" in messages[1].content and "QUESTION?" in messages[1].content
+    messages = (
+        load_prompt("answer", language)
+        .invoke({"passages": "[1] نص المقطع", "question": "QUESTION?"})
+        .to_messages()
+    )
+    types = [m.type for m in messages]
+    assert types[0] == "system" and types[-1] == "human"
+    assert types[1:-1] == ["human", "ai"] * (len(types[1:-1]) // 2)  # worked examples
+    assert "[1] نص المقطع" in messages[-1].content and "QUESTION?" in messages[-1].content
 
 
 def test_the_refusal_sentence_is_the_one_the_bot_recognises() -> None:
@@ -37,3 +41,19 @@ def test_a_prompt_with_wrong_placeholders_is_refused(tmp_path: Path, monkeypatch
             load_prompt("answer", "zz")
     finally:
         load_prompt.cache_clear()
+
+
+def test_glosses_find_terms_with_prefixes_and_spelling_variants() -> None:
+    from prompts import glosses
+
+    found = dict(glosses("وأعلن أن موسكو ستعلق مشاركتها في معاهدة ستارت الجديدة، وقال لبوتين"))
+    assert found["ستارت الجديدة"].startswith("New START")
+    assert found["بوتين"] == "Putin" and found["موسكو"] == "Moscow"
+    assert "فلاديمير بوتين" not in found
+
+
+def test_longer_terms_win_over_the_shorter_ones_inside_them() -> None:
+    from prompts import glosses
+
+    found = dict(glosses("قال الرئيس فلاديمير بوتين إن التجارة بلغت 240.1 مليار دولار"))
+    assert found == {"فلاديمير بوتين": "Vladimir Putin", "مليار دولار": "billion dollars"}

@@ -12,8 +12,10 @@ def passage(pid: str, doc: str = "d", score: float = 0.0) -> Passage:
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     fused = reciprocal_rank_fusion(
-        {"dense": [passage("a", score=0.9), passage("b", score=0.8)],
-         "keyword": [passage("b", score=7.0), passage("c", score=3.0)]}  # fmt: skip
+        {
+            "dense": [passage("a", score=0.9), passage("b", score=0.8)],
+            "keyword": [passage("b", score=7.0), passage("c", score=3.0)],
+        }  # fmt: skip
     )
     assert [p.id for p in fused] == ["b", "a", "c"]
     assert fused[0].score == pytest.approx(1 / 62 + 1 / 61)
@@ -26,7 +28,9 @@ def test_diversify_limits_passages_per_article_unless_there_is_no_other() -> Non
     assert [p.id for p in diversify(ranked[:3], 3, per_article=2)] == ["a1", "a2", "a3"]
 
 
-def test_hybrid_finds_the_trade_figure_with_fake_embeddings(seeded_retriever: HybridRetriever) -> None:
+def test_hybrid_finds_the_trade_figure_with_fake_embeddings(
+    seeded_retriever: HybridRetriever,
+) -> None:
     best = seeded_retriever.search("كم بلغت التجارة الصينية الروسية في عام 2023؟")[0]
     assert "240.1" in best.text and best.source.startswith("000_")
     assert set(best.scores) == {"dense", "keyword"}
@@ -52,7 +56,9 @@ def test_modes_and_langchain_interface(seeded_retriever: HybridRetriever) -> Non
     ],
     ids=["ar-trade-2023", "en-treaty", "en-trade-2022", "en-customs-2023"],
 )
-def test_real_e5_hybrid_retrieval_finds_the_passage(e5_store, question, source, must_contain) -> None:
+def test_real_e5_hybrid_retrieval_finds_the_passage(
+    e5_store, question, source, must_contain
+) -> None:
     found = HybridRetriever(store=e5_store, k=4).search(question)
     assert any(p.source.startswith(source) and must_contain in p.text for p in found), [
         p.text[:60] for p in found

@@ -1,0 +1,65 @@
+"""The real models end to end: the answers our users ask for, in their language, cited.
+
+Greedy decoding, so each answer is the same on every run; the assertions are on content."""
+
+import pytest
+
+from bot.settings import Settings
+from bot.wiring import build_bot
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bot(e5_store, llama):
+    return build_bot(Settings(), generator=llama, store=e5_store)
+
+
+def cited_files(answer) -> set[str]:
+    return {c.passage.source for c in answer.citations}
+
+
+def test_arabic_trade_figure_for_2023(bot) -> None:
+    answer = bot.ask("كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟")
+    assert answer.language == "ar" and not answer.refused
+    assert "240.1" in answer.text and "مليار" in answer.text
+    assert "000_479f4305cba7f61e.txt" in cited_files(answer)
+    assert answer.unverified == []
+
+
+def test_english_treaty_question_gets_new_start(bot) -> None:
+    answer = bot.ask("Which arms-control treaty did Putin say Moscow would suspend?")
+    assert answer.language == "en" and not answer.refused
+    assert "New START" in answer.text
+    assert cited_files(answer) == {"004_aa184c3cf74723ce.txt"}
+    assert "ستارت" in answer.citations[0].sentence
+
+
+def test_english_trade_change_cites_both_years_articles(bot) -> None:
+    answer = bot.ask("How did China-Russia trade change between 2022 and 2023?")
+    assert "190" in answer.text and "240.1" in answer.text
+    assert {"000_479f4305cba7f61e.txt", "004_aa184c3cf74723ce.txt"} <= cited_files(answer)
+    assert answer.unverified == []
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in answer.text), "answer is not in English"
+
+
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        ("What is the population of Brazil?", "I could not find this in the articles."),
+        ("ما هو عدد سكان البرازيل؟", "لم أجد الإجابة في المقالات."),
+    ],
+)
+def test_questions_the_articles_do_not_answer_are_refused(bot, question, refusal) -> None:
+    answer = bot.ask(question)
+    assert answer.refused and answer.text == refusal and answer.citations == []
+
+
+def test_sources_arrive_before_the_first_token(bot) -> None:
+    from bot.core import Sources, Token
+
+    kinds = [
+        type(e).__name__
+        for e in bot.stream("ما المعاهدة التي قال بوتين إن موسكو ستعلق مشاركتها فيها؟")
+    ]
+    assert kinds[0] == Sources.__name__ and kinds[1] == Token.__name__ and kinds[-1] == "Answer"

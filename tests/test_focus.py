@@ -1,0 +1,56 @@
+"""Sentence windows: the sentences that answer, with their offsets into the article."""
+
+from retrieval.documents import Passage
+from retrieval.focus import SentenceFocus
+from tests.fakes import HashEmbeddings
+
+ARTICLE = (
+    "عززت الصين وروسيا تعاونهما في السنوات الأخيرة. "
+    "سجلت التجارة الصينية الروسية رقما قياسيا بلغ 240.1 مليار دولار في عام 2023. "
+    "وقال لافروف إن البلدين سيبدآن حوارا حول الأمن في أوراسيا. "
+    "وأعلنت موسكو تعليق مشاركتها في معاهدة ستارت الجديدة."
+)
+
+
+def chunk(start: int, end: int, doc: str = "d1") -> Passage:
+    return Passage(
+        text=ARTICLE[start:end], doc_id=doc, title="t", source="a.txt", start=start, end=end
+    )
+
+
+def test_the_best_sentence_comes_first_with_article_offsets() -> None:
+    focus = SentenceFocus(HashEmbeddings(), max_windows=2, min_words=1)
+    windows = focus.focus("التجارة الصينية الروسية 2023", [chunk(0, len(ARTICLE))])
+    assert len(windows) == 2
+    best = windows[0]
+    assert best.text.startswith("سجلت التجارة") and best.text.endswith("في عام 2023.")
+    assert ARTICLE[best.start : best.end] == best.text
+    assert best.score >= windows[1].score
+
+
+def test_overlapping_chunks_give_each_sentence_once() -> None:
+    focus = SentenceFocus(HashEmbeddings(), max_windows=10, min_words=1)
+    middle = ARTICLE.index("وقال")
+    windows = focus.focus(
+        "معاهدة ستارت", [chunk(0, middle + 20), chunk(ARTICLE.index("سجلت"), len(ARTICLE))]
+    )
+    spans = sorted((w.start, w.end) for w in windows)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert len({w.text for w in windows}) == len(windows)
+
+
+def test_short_sentences_are_widened_to_the_next() -> None:
+    text = "نعم. سجلت التجارة رقما قياسيا بلغ 240.1 مليار دولار في عام 2023 بحسب الجمارك الصينية."
+    passage = Passage(text=text, doc_id="d", title="t", source="s", start=10, end=10 + len(text))
+    focus = SentenceFocus(HashEmbeddings(), max_windows=1, min_words=5)
+    (window,) = focus.focus("نعم", [passage])
+    assert window.text == text and window.start == 10
+
+
+def test_sentence_vectors_are_cached() -> None:
+    embeddings = HashEmbeddings()
+    focus = SentenceFocus(embeddings, max_windows=2)
+    focus.focus("التجارة", [chunk(0, len(ARTICLE))])
+    calls = embeddings.calls
+    focus.focus("الأمن في أوراسيا", [chunk(0, len(ARTICLE))])
+    assert embeddings.calls == calls
