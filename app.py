@@ -28,6 +28,8 @@ def main() -> None:
         print(f"Indexed {len(report.added)} articles ({report.passages} passages) "
               f"in {report.seconds:.1f}s")  # fmt: skip
     bot = build_bot(settings)
+    print("Loading the language model…", flush=True)
+    bot.warm_up()
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
     build_ui(bot).launch(server_name=settings.host, server_port=settings.port, css=CSS, theme=theme)
 

@@ -32,7 +32,7 @@ def main() -> None:
     ensure_index(settings)
     bot = build_bot(settings)
     started = time.perf_counter()
-    bot.generator.warm_up()  # model load is reported apart from answering
+    bot.warm_up()  # model load and the fixed prompt prefixes are reported apart
     load_seconds = time.perf_counter() - started
     rows = []
     for question in options.questions or QUESTIONS:

@@ -128,6 +128,12 @@ class Bot:
         roles = {"system": "system", "human": "user", "ai": "assistant"}
         return [{"role": roles[m.type], "content": str(m.content)} for m in rendered.to_messages()]
 
+    def warm_up(self) -> None:
+        """Load the models and read each language's fixed prompt (instructions and worked
+        examples) once, so that the first question pays only for its own passages."""
+        for language in ("ar", "en"):
+            self.generator.generate(self.messages("?", [], language), max_new_tokens=1)
+
     def stream(self, question: str) -> Iterator[Event]:
         """Sources first, then the answer's text as it is written, then the final Answer."""
         question = check_question(question)

@@ -23,17 +23,24 @@ class LlamaCppGenerator:
     """A GGUF model run by llama.cpp on the CPU. Not thread-safe, so calls are serialised."""
 
     def __init__(
-        self, model_path: Path, context_tokens: int = 4096, threads: int | None = None
+        self,
+        model_path: Path,
+        context_tokens: int = 4096,
+        threads: int | None = None,
+        prompt_cache_bytes: int = 512 << 20,
     ) -> None:
         self.model_path = Path(model_path)
         self.context_tokens = context_tokens
         self.threads = threads
+        # Model states of recent prompts, so a prompt that starts like an earlier one (the
+        # system prompt and worked examples of either language) resumes from there.
+        self.prompt_cache_bytes = prompt_cache_bytes
         self._llm: Any = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         if self._llm is None:
-            from llama_cpp import Llama
+            from llama_cpp import Llama, LlamaRAMCache
 
             self._llm = Llama(
                 model_path=str(self.model_path),
@@ -42,6 +49,8 @@ class LlamaCppGenerator:
                 seed=0,
                 verbose=False,
             )
+            if self.prompt_cache_bytes:
+                self._llm.set_cache(LlamaRAMCache(capacity_bytes=self.prompt_cache_bytes))
 
     def count_tokens(self, text: str) -> int:
         self.warm_up()

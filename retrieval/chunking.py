@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
@@ -14,6 +15,9 @@ from retrieval.tokens import count_tokens
 # keeps numbers such as 240.1 or 26.3٪ in one piece.
 SENTENCE_BREAK = re.compile(r"(?<=[.؟?!؛…])[ \t]+|\n+")
 EMBEDDER_WINDOW = 512
+# LangChain logs a warning for every chunk over chunk_size; ours are deliberate (a whole
+# sentence of up to max_sentence_tokens) and the embedder window is checked separately.
+logging.getLogger("langchain_text_splitters.base").setLevel(logging.ERROR)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -30,12 +34,22 @@ def split_sentences(text: str) -> list[str]:
 
 
 class SentenceSplitter(TextSplitter):
-    """A LangChain TextSplitter that packs whole sentences into chunks of at most
-    `chunk_size` tiktoken tokens, overlapping by up to `chunk_overlap` tokens of sentences."""
+    """A LangChain TextSplitter that packs whole sentences into chunks of about `chunk_size`
+    tiktoken tokens, overlapping by up to `chunk_overlap` tokens of whole sentences.
 
-    def __init__(self, chunk_size: int = 192, chunk_overlap: int = 96, **kwargs) -> None:
+    A sentence longer than a chunk stays whole up to `max_sentence_tokens` (twice the chunk
+    by default: a cut sentence loses its meaning); only beyond that is it cut between words."""
+
+    def __init__(
+        self,
+        chunk_size: int = 192,
+        chunk_overlap: int = 96,
+        max_sentence_tokens: int | None = None,
+        **kwargs,
+    ) -> None:
         kwargs.setdefault("length_function", count_tokens)
         super().__init__(chunk_size=chunk_size, chunk_overlap=chunk_overlap, **kwargs)
+        self.max_sentence_tokens = max_sentence_tokens or 2 * chunk_size
 
     def split_text(self, text: str) -> list[str]:
         pieces: list[str] = []
@@ -44,8 +58,7 @@ class SentenceSplitter(TextSplitter):
         return self._merge_splits(pieces, "")
 
     def _split_long(self, sentence: str) -> list[str]:
-        """A sentence longer than a chunk is cut between words (it has no better boundary)."""
-        if self._length_function(sentence) <= self._chunk_size:
+        if self._length_function(sentence) <= self.max_sentence_tokens:
             return [sentence]
         parts: list[str] = []
         current = ""
@@ -109,9 +122,11 @@ class Chunker:
         for start, end in splitter.spans(text):
             chunk = text[start:end]
             if self.window_count and self.window_count(chunk) > self.window_tokens:
+                size = max(8, splitter._chunk_size // 2)
                 smaller = SentenceSplitter(
-                    chunk_size=max(8, splitter._chunk_size // 2),
+                    chunk_size=size,
                     chunk_overlap=splitter._chunk_overlap // 2,
+                    max_sentence_tokens=size,
                     length_function=splitter._length_function,
                 )
                 spans.extend(self._fitting_spans(chunk, offset + start, smaller))

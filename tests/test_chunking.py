@@ -35,7 +35,8 @@ def test_chunks_of_the_seeds_have_exact_offsets_and_fit(article: Article) -> Non
     assert passages
     for p in passages:
         assert article.text[p.start : p.end] == p.text
-        assert count_tokens(p.text) <= 160
+        # a chunk holds whole sentences of up to twice its size rather than cut one
+        assert count_tokens(p.text) <= 2 * 160
     covered = set()
     for p in passages:
         covered.update(range(p.start, p.end))
@@ -56,12 +57,21 @@ def test_consecutive_chunks_overlap_by_whole_sentences() -> None:
     assert any(overlaps)
 
 
-def test_a_sentence_longer_than_a_chunk_is_cut_between_words() -> None:
+def test_a_long_sentence_stays_whole_up_to_twice_the_chunk_then_is_cut() -> None:
     splitter = SentenceSplitter(chunk_size=20, chunk_overlap=0)
+    sentence = " ".join(["كلمة"] * 8) + "."
+    assert 20 < count_tokens(sentence) <= 40
+    assert splitter.split_text(sentence) == [sentence]
     text = " ".join(["كلمة"] * 200)
     spans = splitter.spans(text)
     assert len(spans) > 5
     assert all(count_tokens(text[s:e]) <= 20 for s, e in spans)
+
+
+def test_the_long_2022_trade_sentence_is_kept_whole() -> None:
+    article = seed_articles()[4]
+    sentence = next(s for s in article.text.split("\n") if "190 مليار" in s)
+    assert any(sentence in p.text for p in Chunker().split(article))
 
 
 def test_chunks_over_the_embedder_window_are_split_again() -> None:

@@ -99,3 +99,10 @@ def test_the_runnable_streams_the_answer_text(seeded_retriever) -> None:
     bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1].")
     chunks = list(bot.as_runnable().stream({"question": AR_TRADE}))
     assert len(chunks) > 1 and "".join(chunks) == "بلغت 240.1 مليار دولار [1]."
+
+
+def test_warm_up_reads_each_language_prompt_once(seeded_retriever) -> None:
+    bot, generator = make_bot(seeded_retriever, "x", "y")
+    bot.warm_up()
+    systems = [messages[0]["content"] for messages in generator.requests]
+    assert len(systems) == 2 and "تجيب بالعربية" in systems[0] and "English" in systems[1]
