@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup run test lint clean-venv
+.PHONY: setup run test lint bench clean-venv
 
 # torch first, from the local CPU wheel: a looser pin pulled in by a dependency would fetch CUDA.
 # llama-cpp-python is built from source once; pip's wheel cache makes later installs instant.
@@ -25,6 +25,10 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Time to first token and total answer time for the reference questions (medians).
+bench: setup
+	$(PY) -m bench.answers --json bench/answers.json
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
