@@ -93,6 +93,16 @@ def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
     return [n for n in numbers_in(answer) if n not in known]
 
 
+def lexical_support(answer: str, passages: Sequence[Passage], question: str = "") -> float:
+    """Share of the answer's words (normalised, stemmed) found in the passages or the
+    question: an Arabic answer built from its sources scores near 1, an invented one near 0."""
+    words = set(tokenize(CITATION_PATTERN.sub(" ", answer)))
+    if not words:
+        return 1.0
+    known = set(tokenize(question)).union(*(tokenize(p.text) for p in passages))
+    return len(words & known) / len(words)
+
+
 def _overlap(answer_tokens: set[str], text: str) -> float:
     tokens = set(tokenize(text))
     numbers = {t for t in answer_tokens & tokens if t[0].isdigit()}

@@ -18,7 +18,9 @@ from bot.citations import (
     cited_numbers,
     drop_invalid_markers,
     is_refusal,
+    lexical_support,
     normalize_markers,
+    numbers_in,
     unverified_numbers,
 )
 from bot.generation import Generator, Message
@@ -112,11 +114,18 @@ class Bot:
         generator: Generator,
         max_new_tokens: int = 256,
         focus: SentenceFocus | None = None,
+        min_relevance: float | None = None,
+        min_support: float = 0.5,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
         self.max_new_tokens = max_new_tokens
         self.focus = focus
+        # Below this similarity between the question and its best passage, the articles are
+        # about something else: decline without asking the model, which would guess.
+        self.min_relevance = min_relevance
+        # An Arabic answer with fewer of its words in its sources than this is declined.
+        self.min_support = min_support
 
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language
@@ -146,7 +155,7 @@ class Bot:
         yield Sources(passages, language)
         raw = ""
         markers = MarkerFilter(len(passages))
-        if passages:
+        if passages and self.relevant(passages):
             for piece in self.generator.stream(
                 self.messages(question, passages, language), self.max_new_tokens
             ):
@@ -160,6 +169,13 @@ class Bot:
         timings["total"] = time.perf_counter() - started
         yield self.finish(question, language, raw, passages, timings)
 
+    def relevant(self, passages: Sequence[Passage]) -> bool:
+        """Whether the best passage is close enough to the question to be worth reading."""
+        if self.min_relevance is None:
+            return True
+        best = max(p.score if self.focus else p.scores.get("dense", 1.0) for p in passages)
+        return best >= self.min_relevance
+
     def finish(
         self,
         question: str,
@@ -168,16 +184,25 @@ class Bot:
         passages: list[Passage],
         timings: dict[str, float],
     ) -> Answer:
-        """Turn the model's reply into an Answer: valid markers only, a refusal in the
-        question's language, a citation even when the model gave none, numbers checked."""
+        """Turn the model's reply into an Answer: valid markers only, a citation even when
+        the model gave none, numbers checked, and a plain refusal in the question's language
+        when the model declined or its answer is not borne out by its sources."""
+        declined = Answer(question, language, REFUSALS[language], [], passages, refused=True,
+                          timings=timings)  # fmt: skip
         text = drop_invalid_markers(normalize_markers(raw), len(passages))
         if not passages or not text or is_refusal(text):
-            return Answer(question, language, REFUSALS[language], [], passages, refused=True,
-                          timings=timings)  # fmt: skip
+            return declined
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         citations = build_citations(text, passages)
-        unverified = unverified_numbers(text, [c.passage for c in citations])
+        cited = [c.passage for c in citations]
+        if language == "ar" and lexical_support(text, cited, question) < self.min_support:
+            return declined  # words that are in none of its sources: invented
+        unverified = unverified_numbers(text, cited)
+        if set(unverified) & set(numbers_in(question)):
+            # it repeats a figure of the question (a year, say) that its sources do not
+            # mention: it answers a question the articles do not cover
+            return declined
         return Answer(question, language, text, citations, passages, unverified, timings=timings)
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:

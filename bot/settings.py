@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = 192
     chunk_overlap_tokens: int = 96
     sentence_windows: bool = True  # give the model each passage's best sentences, not all of it
+    # Decline without generating when the best sentence is less similar than this to the
+    # question (e5 cosine; measured: answerable ≥ 0.788, off-topic ≤ 0.770). 0 turns it off.
+    min_relevance: float = 0.78
 
     # Generation
     generator: Literal["llama-cpp", "transformers"] = "llama-cpp"

@@ -37,7 +37,9 @@ EXAMPLES = [
 # Each paragraph takes the direction of its own first strong letter: Arabic right-to-left,
 # English left-to-right, in the same conversation.
 CSS = """
-.message p, .message li, .message blockquote { unicode-bidi: plaintext; text-align: start; }
+.prose p, .message p, .message li, .message blockquote, button {
+  unicode-bidi: plaintext; text-align: start;
+}
 """
 
 

@@ -62,7 +62,13 @@ def build_bot(
         store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
     )
     focus = SentenceFocus(store.embeddings) if settings.sentence_windows else None
-    return Bot(retriever, generator or build_generator(settings), settings.max_new_tokens, focus)
+    return Bot(
+        retriever,
+        generator or build_generator(settings),
+        settings.max_new_tokens,
+        focus=focus,
+        min_relevance=settings.min_relevance or None,
+    )
 
 
 def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:

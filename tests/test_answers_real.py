@@ -48,11 +48,25 @@ def test_english_trade_change_cites_both_years_articles(bot) -> None:
     [
         ("What is the population of Brazil?", "I could not find this in the articles."),
         ("ما هو عدد سكان البرازيل؟", "لم أجد الإجابة في المقالات."),
+        ("ما هي عاصمة فرنسا؟", "لم أجد الإجابة في المقالات."),
+        ("Who won the 2022 World Cup?", "I could not find this in the articles."),
+        ("What was China-Russia trade in 2019?", "I could not find this in the articles."),
+        ("كم بلغت التجارة بين روسيا والهند في 2023؟", "لم أجد الإجابة في المقالات."),
     ],
+    ids=["en-brazil", "ar-brazil", "ar-france", "en-world-cup", "en-trade-2019", "ar-india"],
 )
 def test_questions_the_articles_do_not_answer_are_refused(bot, question, refusal) -> None:
     answer = bot.ask(question)
     assert answer.refused and answer.text == refusal and answer.citations == []
+
+
+def test_english_question_about_a_person_names_them_in_english(bot) -> None:
+    answer = bot.ask("Who did Wang Yi meet in Moscow?")
+    assert not answer.refused
+    assert any(name in answer.text for name in ("Lavrov", "Patrushev", "Putin"))
+    assert "004_aa184c3cf74723ce.txt" in cited_files(
+        answer
+    ) or "003_b3014ee5dfb3bcc9.txt" in cited_files(answer)
 
 
 def test_sources_arrive_before_the_first_token(bot) -> None:

@@ -67,3 +67,12 @@ def test_streaming_filter_holds_markers_until_they_close() -> None:
     shown.append(marker_filter.flush())
     assert shown[0] == "Trade rose "
     assert "".join(shown) == "Trade rose [1] to 240.1  billion [2] dollars [note]."
+
+
+def test_lexical_support_counts_answer_words_found_in_sources() -> None:
+    from bot.citations import lexical_support
+
+    sources = [passage(TRADE)]
+    assert lexical_support("سجلت التجارة 240.1 مليار دولار [1].", sources) == 1.0
+    assert lexical_support("أسطنبول [1].", sources) == 0.0
+    assert lexical_support("عاصمة فرنسا أسطنبول", sources, question="ما هي عاصمة فرنسا؟") == 2 / 3

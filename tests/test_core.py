@@ -106,3 +106,28 @@ def test_warm_up_reads_each_language_prompt_once(seeded_retriever) -> None:
     bot.warm_up()
     systems = [messages[0]["content"] for messages in generator.requests]
     assert len(systems) == 2 and "تجيب بالعربية" in systems[0] and "English" in systems[1]
+
+
+def test_an_arabic_answer_made_of_words_in_no_source_is_declined(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "أسطنبول. [1]")
+    answer = bot.ask("ما هي عاصمة فرنسا؟")
+    assert answer.refused and answer.text == "لم أجد الإجابة في المقالات."
+
+
+def test_an_answer_about_a_year_its_sources_never_mention_is_declined(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever, "بلغت التجارة 240.1 مليار دولار في عام 2019 [1].")
+    answer = bot.ask("كم بلغت التجارة الصينية الروسية في عام 2019؟")
+    assert answer.refused and answer.citations == []
+
+
+def test_off_topic_questions_are_declined_without_asking_the_model(seeded_retriever) -> None:
+    generator = ScriptedGenerator("Paris [1].")
+    bot = Bot(seeded_retriever, generator, min_relevance=1.01)
+    answer = bot.ask("What is the capital of France?")
+    assert answer.refused and answer.text == "I could not find this in the articles."
+    assert generator.requests == [], "the model was asked anyway"
+    assert "first_token" not in answer.timings
+    relaxed = Bot(
+        seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."), min_relevance=-1
+    )
+    assert not relaxed.ask(AR_TRADE).refused
