@@ -69,22 +69,23 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         settings.top_k = args.k
     ensure_index(settings)
     bot = build_bot(settings)
-    try:
-        events = bot.stream(args.question)
-        answer = None
-        for event in events:
-            if isinstance(event, Token) and not args.json:
-                print(event.text, end="", flush=True)
-            elif isinstance(event, Answer):
-                answer = event
-    except QuestionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    streamed = ""
+    answer = None
+    for event in bot.stream(args.question):
+        if isinstance(event, Token) and not args.json:
+            streamed += event.text
+            print(event.text, end="", flush=True)
+        elif isinstance(event, Answer):
+            answer = event
     assert answer is not None
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"\n\n{answer.text}" if answer.refused else "")
+    if answer.refused and streamed.strip() != answer.text:
+        # the model's own words of refusal, or none at all: say it plainly, in the language
+        print(("\n" if streamed else "") + answer.text)
+    else:
+        print()
     if answer.unverified:
         print(
             "\n" + WARNING_UNVERIFIED[answer.language].format(numbers=", ".join(answer.unverified))
