@@ -8,12 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import Settings
-
-WARNING_UNVERIFIED = {
-    "en": "Unverified: these numbers appear in none of the cited passages: {numbers}",
-    "ar": "تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
-}
-SOURCES_HEADING = {"en": "Sources", "ar": "المصادر"}
+from bot.texts import TEXT
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,10 +83,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print()
     if answer.unverified:
         print(
-            "\n" + WARNING_UNVERIFIED[answer.language].format(numbers=", ".join(answer.unverified))
+            "\n" + TEXT[answer.language]["unverified"].format(numbers=", ".join(answer.unverified))
         )
     if answer.citations:
-        print(f"\n{SOURCES_HEADING[answer.language]}:")
+        print(f"\n{TEXT[answer.language]['sources']}:")
     for citation in answer.citations:
         p = citation.passage
         print(f"[{citation.n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")

@@ -6,23 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.core import Answer, Bot, QuestionError, Sources, Token
-from bot.language import Language
+from bot.language import Language, detect_language
+from bot.texts import TEXT
 from retrieval.documents import Passage
 
-TEXT = {
-    "en": {
-        "sources": "Sources",
-        "searching": "Searching the articles…",
-        "writing": "Writing the answer…",
-        "unverified": "⚠️ Unverified: these numbers appear in none of the cited passages: {numbers}",
-    },
-    "ar": {
-        "sources": "المصادر",
-        "searching": "جارٍ البحث في المقالات…",
-        "writing": "جارٍ كتابة الإجابة…",
-        "unverified": "⚠️ تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
-    },
-}
 TITLE = "Sanad · سند"
 DESCRIPTION = (
     "Ask about the news articles in Arabic or English; every answer cites its passages.  \n"
@@ -76,6 +63,7 @@ def render(text: str, language: Language, passages: list[Passage],
 
 def respond(bot: Bot, message: str, history: list[dict[str, Any]]) -> Iterator[str]:
     """Stream one reply: the sources as soon as retrieval is done, then the growing answer."""
+    yield TEXT[detect_language(message or "")]["searching"]
     try:
         events = bot.stream(message)
         text, passages, language = "", [], "en"
