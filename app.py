@@ -15,7 +15,7 @@ def main() -> None:
 
     from bot.settings import Settings
     from bot.ui import CSS, build_ui
-    from bot.wiring import build_bot, ensure_index
+    from bot.wiring import build_bot, build_store, ensure_index
 
     settings = Settings()
     print(f"Sanad: data in {settings.data_dir}")
@@ -23,11 +23,12 @@ def main() -> None:
     def progress(done: int, total: int, name: str) -> None:
         print(f"  indexing {done}/{total} {name}", flush=True)
 
-    report = ensure_index(settings, progress=progress)
+    store = build_store(settings)  # one store: indexed here, then searched by the bot
+    report = ensure_index(settings, progress=progress, store=store)
     if report is not None:
         print(f"Indexed {len(report.added)} articles ({report.passages} passages) "
               f"in {report.seconds:.1f}s")  # fmt: skip
-    bot = build_bot(settings)
+    bot = build_bot(settings, store=store)
     print("Loading the language model…", flush=True)
     bot.warm_up()
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])

@@ -22,15 +22,16 @@ QUESTIONS = [
 
 def main() -> None:
     from bot.settings import Settings
-    from bot.wiring import build_bot, ensure_index
+    from bot.wiring import build_bot, build_store, ensure_index
 
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--json", help="write the rows and medians to this file")
     args.add_argument("questions", nargs="*", help="questions (default: the reference five)")
     options = args.parse_args()
     settings = Settings()
-    ensure_index(settings)
-    bot = build_bot(settings)
+    store = build_store(settings)
+    ensure_index(settings, store=store)
+    bot = build_bot(settings, store=store)
     started = time.perf_counter()
     bot.warm_up()  # model load and the fixed prompt prefixes are reported apart
     load_seconds = time.perf_counter() - started

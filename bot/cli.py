@@ -53,7 +53,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core import Answer, QuestionError, Token, check_question
-    from bot.wiring import build_bot, ensure_index
+    from bot.wiring import build_bot, build_store, ensure_index
 
     try:
         check_question(args.question)
@@ -62,8 +62,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.k:
         settings.top_k = args.k
-    ensure_index(settings)
-    bot = build_bot(settings)
+    store = build_store(settings)
+    ensure_index(settings, store=store)
+    bot = build_bot(settings, store=store)
     streamed = ""
     answer = None
     for event in bot.stream(args.question):

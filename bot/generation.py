@@ -53,10 +53,6 @@ class LlamaCppGenerator:
             if self.prompt_cache_bytes:
                 self._llm.set_cache(LlamaRAMCache(capacity_bytes=self.prompt_cache_bytes))
 
-    def count_tokens(self, text: str) -> int:
-        self.warm_up()
-        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
-
     def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
         with self._lock:
             self.warm_up()

@@ -71,9 +71,11 @@ def build_bot(
     )
 
 
-def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
+def ensure_index(
+    settings: Settings, progress: Progress | None = None, store: PassageStore | None = None
+) -> IngestReport | None:
     """Index the default corpus (seeds/) when the index is empty; None when it was not."""
-    store = build_store(settings)
+    store = store or build_store(settings)
     if store.count() > 0:
         return None
     return build_indexer(settings, store).ingest([settings.seeds_dir], progress=progress)
