@@ -1,8 +1,10 @@
-"""Start Sanad's web chat: index seeds/ when there is no index yet, then serve on loopback."""
+"""Start Sanad: index seeds/ when there is no index yet, then serve the web chat and the HTTP
+API on one port, loading the language model in the background (the page says so meanwhile)."""
 
 from __future__ import annotations
 
 import os
+import threading
 
 # Offline by design: no usage analytics, no update checks, no hub look-ups.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -10,12 +12,24 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
-def main() -> None:
-    import gradio as gr
+def warm_up(bot, ready: threading.Event) -> None:
+    try:
+        bot.warm_up()
+        print("Sanad: the language model is ready.", flush=True)
+    except Exception as exc:  # questions will report it; the page must not wait forever
+        print(f"Sanad: the language model could not be loaded: {exc}", flush=True)
+    finally:
+        ready.set()
 
+
+def main() -> None:
+    import uvicorn
+
+    from bot.feedback import FeedbackStore
+    from bot.library import Library
+    from bot.server import create_app
     from bot.settings import Settings
-    from bot.ui import CSS, build_ui
-    from bot.wiring import build_bot, build_store, ensure_index
+    from bot.wiring import build_bot, build_indexer, build_store, ensure_index
 
     settings = Settings()
     print(f"Sanad: data in {settings.data_dir}")
@@ -29,10 +43,14 @@ def main() -> None:
         print(f"Indexed {len(report.added)} articles ({report.passages} passages) "
               f"in {report.seconds:.1f}s")  # fmt: skip
     bot = build_bot(settings, store=store)
-    print("Loading the language model…", flush=True)
-    bot.warm_up()
-    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
-    build_ui(bot).launch(server_name=settings.host, server_port=settings.port, css=CSS, theme=theme)
+    library = Library(store, build_indexer(settings, store), settings.data_dir / "uploads")
+    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    ready = threading.Event()
+    app = create_app(settings, bot, library, feedback, ready)
+    threading.Thread(target=warm_up, args=(bot, ready), daemon=True).start()
+    print(f"Sanad: open http://{settings.host}:{settings.port}/ (API: /api, docs: /docs)",
+          flush=True)  # fmt: skip
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -23,9 +23,10 @@ from bot.citations import (
     numbers_in,
     unverified_numbers,
 )
+from bot.conversation import History, QuestionRewriter
 from bot.generation import Generator, Message
 from bot.language import Language, detect_language
-from prompts import glosses, load_prompt
+from prompts import chat_messages, glosses
 from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
@@ -34,7 +35,27 @@ MAX_QUESTION_CHARS = 2000
 
 
 class QuestionError(ValueError):
-    """A question Sanad cannot take (empty, too long); the message is for the user."""
+    """A question Sanad cannot take; the message is for the user, `code` for programs
+    ("empty" or "too_long")."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def passage_dict(n: int, passage: Passage) -> dict[str, Any]:
+    """The JSON shape of source `n` (HTTP API, CLI --json)."""
+    return {
+        "n": n,
+        "doc_id": passage.doc_id,
+        "title": passage.title,
+        "file": passage.source,
+        "date": passage.date,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "score": round(passage.score, 6),
+    }
 
 
 @dataclass
@@ -47,28 +68,22 @@ class Answer:
     unverified: list[str] = field(default_factory=list)
     refused: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    query: str = ""  # what was searched for: the question, rewritten when it was a follow-up
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an answer (CLI --json, HTTP API)."""
         return {
             "question": self.question,
+            "query": self.query or self.question,
             "answer": self.text,
             "language": self.language,
             "refused": self.refused,
             "citations": [
-                {
-                    "n": c.n,
-                    "doc_id": c.passage.doc_id,
-                    "title": c.passage.title,
-                    "file": c.passage.source,
-                    "date": c.passage.date,
-                    "start": c.passage.start,
-                    "end": c.passage.end,
+                passage_dict(c.n, c.passage)
+                | {
                     "sentence_start": c.sentence_start,
                     "sentence_end": c.sentence_end,
-                    "text": c.passage.text,
                     "sentence": c.sentence,
-                    "score": round(c.passage.score, 6),
                 }
                 for c in self.citations
             ],
@@ -83,6 +98,7 @@ class Sources:
 
     passages: list[Passage]
     language: Language
+    query: str = ""
 
 
 @dataclass
@@ -116,8 +132,11 @@ class Bot:
         focus: SentenceFocus | None = None,
         min_relevance: float | None = None,
         min_support: float = 0.5,
+        rewriter: QuestionRewriter | None = None,
     ) -> None:
         self.retriever = retriever
+        # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
+        self.rewriter = rewriter
         self.generator = generator
         self.max_new_tokens = max_new_tokens
         self.focus = focus
@@ -130,29 +149,37 @@ class Bot:
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language
     ) -> list[Message]:
-        prompt = load_prompt("answer", language)
-        rendered = prompt.invoke(
-            {"passages": format_passages(passages, gloss=language != "ar"), "question": question}
+        return chat_messages(
+            "answer",
+            language,
+            passages=format_passages(passages, gloss=language != "ar"),
+            question=question,
         )
-        roles = {"system": "system", "human": "user", "ai": "assistant"}
-        return [{"role": roles[m.type], "content": str(m.content)} for m in rendered.to_messages()]
 
     def warm_up(self) -> None:
         """Load the models and read each language's fixed prompt (instructions and worked
         examples) once, so that the first question pays only for its own passages."""
         for language in ("ar", "en"):
             self.generator.generate(self.messages("?", [], language), max_new_tokens=1)
+            if self.rewriter is not None:
+                self.rewriter.warm_up(language)
 
-    def stream(self, question: str) -> Iterator[Event]:
-        """Sources first, then the answer's text as it is written, then the final Answer."""
+    def stream(self, question: str, history: History | None = None) -> Iterator[Event]:
+        """Sources first, then the answer's text as it is written, then the final Answer.
+        `history` (earlier turns, oldest first) lets a follow-up question lean on them."""
         question = check_question(question)
         started = time.perf_counter()
         language = detect_language(question)
+        timings: dict[str, float] = {}
+        original, question = question, question
+        if history and self.rewriter is not None:
+            question = self.rewriter.rewrite(question, history)
+            timings["rewrite"] = time.perf_counter() - started
         passages = self.retriever.search(question)
         if self.focus is not None:
             passages = self.focus.focus(question, passages)
-        timings = {"retrieval": time.perf_counter() - started}
-        yield Sources(passages, language)
+        timings["retrieval"] = time.perf_counter() - started - timings.get("rewrite", 0.0)
+        yield Sources(passages, language, query=question)
         raw = ""
         markers = MarkerFilter(len(passages))
         if passages and self.relevant(passages):
@@ -167,7 +194,9 @@ class Bot:
             if rest := markers.flush():
                 yield Token(rest)
         timings["total"] = time.perf_counter() - started
-        yield self.finish(question, language, raw, passages, timings)
+        answer = self.finish(question, language, raw, passages, timings)
+        answer.question, answer.query = original, question
+        yield answer
 
     def relevant(self, passages: Sequence[Passage]) -> bool:
         """Whether the best passage is close enough to the question to be worth reading."""
@@ -214,8 +243,8 @@ class Bot:
             for vector in embeddings.embed_documents(list(candidates))
         ]
 
-    def ask(self, question: str) -> Answer:
-        for event in self.stream(question):
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        for event in self.stream(question, history):
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("the answer stream ended without an answer")  # unreachable
@@ -226,7 +255,8 @@ class Bot:
         def run(questions: Iterator[Any]) -> Iterator[str]:
             for item in questions:
                 question = item["question"] if isinstance(item, dict) else str(item)
-                for event in self.stream(question):
+                history = item.get("history") if isinstance(item, dict) else None
+                for event in self.stream(question, history):
                     if isinstance(event, Token):
                         yield event.text
 
@@ -236,10 +266,11 @@ class Bot:
 def check_question(question: str) -> str:
     question = (question or "").strip()
     if not question:
-        raise QuestionError("The question is empty. / السؤال فارغ.")
+        raise QuestionError("The question is empty. / السؤال فارغ.", "empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"The question is longer than {MAX_QUESTION_CHARS} characters. / "
-            f"السؤال أطول من {MAX_QUESTION_CHARS} حرف."
+            f"السؤال أطول من {MAX_QUESTION_CHARS} حرف.",
+            "too_long",
         )
     return question

@@ -46,9 +46,14 @@ class Settings(BaseSettings):
     max_new_tokens: int = 256
     threads: int | None = None
 
-    # Web chat
+    # Web chat and HTTP API
     host: str = "127.0.0.1"
     port: int = 7860
+    # Comma-separated. Keys: when set, /api/* wants "Authorization: Bearer <key>".
+    # CORS origins: the portal pages allowed to call the API from a browser.
+    api_keys: str = ""
+    cors_origins: str = ""
+    max_upload_mb: int = 50
 
     @property
     def models_dir(self) -> Path:
@@ -57,3 +62,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]

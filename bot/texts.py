@@ -1,18 +1,98 @@
-"""Every user-facing text, in Arabic and English: the faces pick by the question's language."""
+"""Every user-facing text, in Arabic and English. The faces pick by the question's language,
+or by the browser's (the web chat's labels go to Gradio's I18n from this same table)."""
+
+from __future__ import annotations
 
 from bot.language import Language
 
 TEXT: dict[Language, dict[str, str]] = {
     "en": {
+        "title": "Sanad · سند",
+        "intro": "Ask about the news articles in Arabic or English. Every answer cites the "
+        "passages it rests on: click a number to see the sentence.",
         "sources": "Sources",
         "searching": "Searching the articles…",
+        "searching_for": "Searching the articles for: {query}",
         "writing": "Writing the answer…",
         "unverified": "⚠️ Unverified: these numbers appear in none of the cited passages: {numbers}",
+        "loading": "⏳ The language model is loading; your question will be answered in a moment.",
+        "ready": "",
+        "chat": "Chat",
+        "placeholder": "Ask a question in Arabic or English…",
+        "send": "Ask",
+        "clear": "Clear chat",
+        "examples": "Examples",
+        "articles": "Articles",
+        "upload": "Add articles (.txt, .md, .html, .jsonl)",
+        "add": "Add to the articles",
+        "indexing": "Indexing {name}",
+        "added": "Added {added}, updated {replaced}, unchanged {unchanged} "
+        "({passages} passages, {seconds:.1f} s). They can be asked about now.",
+        "upload_errors": "Not added:",
+        "no_files": "Choose one or more files first.",
+        "indexed": "Indexed articles",
+        "col_title": "Title",
+        "col_file": "File",
+        "col_date": "Date",
+        "col_passages": "Passages",
+        "feedback": "Feedback",
+        "thanks_up": "Thank you: this answer was marked helpful.",
+        "thanks_down": "Thank you: this answer was marked unhelpful. What was wrong?",
+        "comment": "Comment (optional)",
+        "send_comment": "Send comment",
+        "comment_saved": "Comment saved.",
+        "export": "Export liked answers as a test set",
+        "exported": "{count} questions in the evaluation format.",
+        "error": "Something went wrong: {error}",
     },
     "ar": {
+        "title": "سند · Sanad",
+        "intro": "اسأل عن المقالات الإخبارية بالعربية أو الإنجليزية. كل إجابة تذكر المقاطع "
+        "التي تستند إليها: انقر على الرقم لترى الجملة.",
         "sources": "المصادر",
         "searching": "جارٍ البحث في المقالات…",
+        "searching_for": "جارٍ البحث في المقالات عن: {query}",
         "writing": "جارٍ كتابة الإجابة…",
         "unverified": "⚠️ تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
+        "loading": "⏳ جارٍ تحميل النموذج اللغوي؛ ستصلك الإجابة بعد لحظات.",
+        "ready": "",
+        "chat": "المحادثة",
+        "placeholder": "اكتب سؤالك بالعربية أو الإنجليزية…",
+        "send": "اسأل",
+        "clear": "مسح المحادثة",
+        "examples": "أمثلة",
+        "articles": "المقالات",
+        "upload": "أضف مقالات (.txt و.md و.html و.jsonl)",
+        "add": "أضفها إلى المقالات",
+        "indexing": "جارٍ فهرسة {name}",
+        "added": "أضيف {added}، وحُدّث {replaced}، ولم يتغير {unchanged} "
+        "({passages} مقطعًا، {seconds:.1f} ث). يمكنك السؤال عنها الآن.",
+        "upload_errors": "لم يُضف:",
+        "no_files": "اختر ملفًا أو أكثر أولًا.",
+        "indexed": "المقالات المفهرسة",
+        "col_title": "العنوان",
+        "col_file": "الملف",
+        "col_date": "التاريخ",
+        "col_passages": "المقاطع",
+        "feedback": "التقييم",
+        "thanks_up": "شكرًا: سُجّلت هذه الإجابة على أنها مفيدة.",
+        "thanks_down": "شكرًا: سُجّلت هذه الإجابة على أنها غير مفيدة. ما الخطأ فيها؟",
+        "comment": "تعليق (اختياري)",
+        "send_comment": "أرسل التعليق",
+        "comment_saved": "حُفظ التعليق.",
+        "export": "صدّر الإجابات المفيدة كمجموعة اختبار",
+        "exported": "{count} سؤالًا بصيغة التقييم.",
+        "error": "حدث خطأ: {error}",
     },
 }
+
+
+def browser_language(accept_language: str | None) -> Language:
+    """The first of Arabic or English in an Accept-Language header; English otherwise."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("ar"):
+            return "ar"
+        if tag.startswith("en"):
+            return "en"
+    return "en"

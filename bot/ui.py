@@ -1,98 +1,240 @@
-"""The web chat: a thin Gradio adapter over Bot.stream (no retrieval or prompting here)."""
+"""The web chat: Gradio Blocks as a thin adapter over Bot, Library and FeedbackStore
+(no retrieval or prompting here)."""
 
-from __future__ import annotations
-
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from bot.core import Answer, Bot, QuestionError, Sources, Token
+from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
-from bot.texts import TEXT
-from retrieval.documents import Passage
+from bot.library import Library, UploadError
+from bot.render import message_html, notice_html, question_html
+from bot.texts import TEXT, browser_language
 
-TITLE = "Sanad · سند"
-DESCRIPTION = (
-    "Ask about the news articles in Arabic or English; every answer cites its passages.  \n"
-    "اسأل عن المقالات الإخبارية بالعربية أو الإنجليزية؛ كل إجابة تذكر مصادرها."
-)
 EXAMPLES = [
     "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
     "Which arms-control treaty did Putin say Moscow would suspend?",
     "How did China-Russia trade change between 2022 and 2023?",
     "ما الذي اتفق عليه لافروف ووانغ يي في بكين؟",
 ]
-# Each paragraph takes the direction of its own first strong letter: Arabic right-to-left,
-# English left-to-right, in the same conversation.
 CSS = """
-.prose p, .message p, .message li, .message blockquote, button {
-  unicode-bidi: plaintext; text-align: start;
-}
+.sanad-intro, .sanad-question, .sanad-message, .sanad-message * {
+  unicode-bidi: plaintext; text-align: start; }
+.sanad-message .answer { white-space: pre-wrap; }
+.sanad-message a.cite { text-decoration: none; font-weight: 600; unicode-bidi: isolate; }
+.sanad-message .unverified { margin-top: .5em; padding: .3em .6em; border-radius: 6px;
+  background: #fff3cd; color: #664d03; }
+.sanad-message .sources { margin-top: .8em; border-top: 1px solid #ddd; padding-top: .4em;
+  font-size: .92em; }
+.sanad-message .sources-title { font-weight: 700; margin-bottom: .3em; }
+.sanad-message .source { margin: .4em 0; scroll-margin-top: 1em; }
+.sanad-message .source:target { outline: 2px solid #f0b429; border-radius: 4px; }
+.sanad-message .source-file { font-family: monospace; font-size: .9em; opacity: .8; }
+.sanad-message blockquote { margin: .2em 0; padding: 0 .6em; border-inline-start: 3px solid #ccc; }
+.sanad-message mark { background: #ffe58a; color: inherit; }
 """
 
 
-def _quote(text: str) -> str:
-    return " ".join(text.split())
+def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The finished turns as chat history for follow-up questions."""
+    history = []
+    for turn in turns:
+        if turn.get("answer"):
+            history += [{"role": "user", "content": turn["question"]},
+                        {"role": "assistant", "content": turn["answer"]["answer"]}]  # fmt: skip
+    return history
 
 
-def render_sources(numbered: list[tuple[int, Passage, str]], language: Language) -> str:
-    """The sources block: number, title, file, date, and the quoted sentence or passage."""
-    if not numbered:
-        return ""
-    lines = [f"**{TEXT[language]['sources']}**", ""]
-    for n, p, quote in numbered:
-        date = f" · {p.date}" if p.date else ""
-        lines += [f"**[{n}]** {p.title} — `{p.source}`{date}", f"> {_quote(quote)}", ""]
-    return "\n".join(lines)
-
-
-def render(text: str, language: Language, passages: list[Passage],
-           answer: Answer | None = None) -> str:  # fmt: skip
-    """Markdown for one reply: the answer, the unverified-number warning, then the sources
-    (while writing: every retrieved passage; when done: the cited ones, sentence quoted)."""
-    parts = [text]
-    if answer is None:
-        numbered = [(n, p, p.text) for n, p in enumerate(passages, start=1)]
-    else:
-        if answer.unverified:
-            numbers = ", ".join(answer.unverified)
-            parts.append(TEXT[language]["unverified"].format(numbers=numbers))
-        numbered = [(c.n, c.passage, c.sentence) for c in answer.citations]
-    parts.append(render_sources(numbered, language))
-    return "\n\n".join(part for part in parts if part)
-
-
-def respond(bot: Bot, message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-    """Stream one reply: the sources as soon as retrieval is done, then the growing answer."""
-    yield TEXT[detect_language(message or "")]["searching"]
+def respond(
+    bot: Bot,
+    message: str,
+    history: list[dict[str, str]],
+    turn: int,
+    ready: threading.Event | None = None,
+) -> Iterator[tuple[str, Answer | None]]:
+    """Stream one reply as HTML: a notice, the sources once retrieval is done, the growing
+    answer, and finally the checked answer with its cited sentences (and the Answer)."""
+    language: Language = detect_language(message or "")
+    if ready is not None and not ready.is_set():
+        yield notice_html(TEXT[language]["loading"], language), None
+        ready.wait()
+    yield notice_html(TEXT[language]["searching"], language), None
     try:
-        events = bot.stream(message)
-        text, passages, language = "", [], "en"
-        for event in events:
+        text, passages = "", []
+        for event in bot.stream(message, history):
             if isinstance(event, Sources):
                 passages, language = event.passages, event.language
-                yield render(TEXT[language]["writing"], language, passages)
+                yield message_html(TEXT[language]["writing"], language, passages, turn), None
             elif isinstance(event, Token):
                 text += event.text
-                yield render(text, language, passages)
+                yield message_html(text, language, passages, turn), None
             elif isinstance(event, Answer):
-                yield render(event.text, event.language, event.passages, answer=event)
+                html = message_html(event.text, event.language, event.passages, turn, event)
+                yield html, event
     except QuestionError as exc:
-        yield str(exc)
+        yield notice_html(str(exc), language), None
 
 
-def build_ui(bot: Bot):
-    """A Gradio chat around `bot`."""
+def chatbot_value(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    messages = []
+    for turn in turns:
+        messages += [{"role": "user", "content": question_html(turn["question"])},
+                     {"role": "assistant", "content": turn["html"]}]  # fmt: skip
+    return messages
+
+
+def _request_language(request: Any) -> Language:
+    headers = getattr(request, "headers", None) or {}
+    return browser_language(headers.get("accept-language"))
+
+
+def build_ui(
+    bot: Bot,
+    library: Library,
+    feedback: FeedbackStore,
+    exports_dir: Path,
+    ready: threading.Event | None = None,
+):
+    """The web chat around `bot`: chat with sources and feedback, and an articles tab."""
     import gradio as gr
 
-    def chat(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        yield from respond(bot, message, history)  # a generator function: Gradio streams it
+    i18n = gr.I18n(en=TEXT["en"], ar=TEXT["ar"])
 
-    return gr.ChatInterface(
-        fn=chat,
-        chatbot=gr.Chatbot(height=560, label=TITLE),
-        title=TITLE,
-        description=DESCRIPTION,
-        examples=EXAMPLES,
-        cache_examples=False,
-        api_name="chat",
-    )
+    def ask(message: str, turns: list[dict[str, Any]]):
+        if not (message or "").strip():
+            return
+        history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
+        turns = [*turns, turn]
+        for html, answer in respond(bot, message, history, len(turns), ready):
+            turn["html"] = html
+            if answer is not None:
+                turn["answer"] = answer.to_dict()
+            yield chatbot_value(turns), turns, ""
+
+    def clear():
+        return [], [], None, gr.update(visible=False), ""
+
+    def rate(turns: list[dict[str, Any]], data: gr.LikeData):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = turns[index // 2] if 0 <= index // 2 < len(turns) else None
+        if not turn or not turn.get("answer"):
+            return None, gr.update(visible=False), ""
+        language = turn["answer"]["language"]
+        liked = data.liked is True or data.liked == "Like"
+        feedback_id = feedback.add(turn["answer"], liked=liked)
+        note = TEXT[language]["thanks_up" if liked else "thanks_down"]
+        return feedback_id, gr.update(visible=True), note
+
+    def send_comment(feedback_id: int | None, text: str, request: gr.Request):
+        language = _request_language(request)
+        if feedback_id is None or not (text or "").strip():
+            return gr.update(), ""
+        feedback.comment(feedback_id, text)
+        return gr.update(value=""), TEXT[language]["comment_saved"]
+
+    def articles_table() -> list[list[Any]]:
+        return [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+
+    def add_articles(
+        files: list[str] | None,
+        request: gr.Request,
+        progress=gr.Progress(),  # noqa: B008 - Gradio's way of asking for a progress bar
+    ):
+        language = _request_language(request)
+        texts = TEXT[language]
+        if not files:
+            return texts["no_files"], articles_table()
+
+        def report_progress(done: int, total: int, name: str) -> None:
+            progress((done, total), desc=texts["indexing"].format(name=name) if name else None)
+
+        try:
+            report = library.add(files, progress=report_progress)
+        except UploadError as exc:
+            return str(exc), articles_table()
+        lines = [texts["added"].format(
+            added=len(report.added), replaced=len(report.replaced),
+            unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
+        )]  # fmt: skip
+        if report.errors:
+            lines += ["", texts["upload_errors"], *(f"- {e}" for e in report.errors)]
+        return "\n".join(lines), articles_table()
+
+    def export(request: gr.Request):
+        language = _request_language(request)
+        target = exports_dir / "feedback-testset.jsonl"
+        count = feedback.export(target)
+        return str(target), TEXT[language]["exported"].format(count=count)
+
+    def api_ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """Answer `question` (history: earlier turns as {"role", "content"}); JSON as /api/ask."""
+        if ready is not None:
+            ready.wait()
+        return bot.ask(question, history or []).to_dict()
+
+    with gr.Blocks(title="Sanad · سند") as demo:
+        gr.Markdown(f"# {TEXT['en']['title']}")
+        gr.Markdown(i18n("intro"), elem_classes=["sanad-intro"])
+        loading = gr.Markdown(visible=ready is not None and not ready.is_set(),
+                              value=i18n("loading"), elem_id="sanad-loading")  # fmt: skip
+        turns = gr.State([])
+        feedback_id = gr.State(None)
+        with gr.Tab(i18n("chat")):
+            chatbot = gr.Chatbot(height=560, label=i18n("chat"), elem_id="sanad-chat",
+                                 feedback_options=("Like", "Dislike"))  # fmt: skip
+            with gr.Row():
+                box = gr.Textbox(placeholder=i18n("placeholder"), show_label=False, scale=8,
+                                 elem_id="sanad-question", rtl=False)  # fmt: skip
+                send = gr.Button(i18n("send"), variant="primary", scale=1, elem_id="sanad-send")
+                clear_button = gr.Button(i18n("clear"), scale=1, elem_id="sanad-clear")
+            gr.Examples(EXAMPLES, inputs=box, label=i18n("examples"))
+            note = gr.Markdown(elem_id="sanad-feedback-note")
+            with gr.Row(visible=False) as comment_row:
+                comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")
+                comment_button = gr.Button(i18n("send_comment"), scale=1)
+        with gr.Tab(i18n("articles")):
+            upload = gr.File(label=i18n("upload"), file_count="multiple",
+                             file_types=[".txt", ".md", ".html", ".htm", ".jsonl"])  # fmt: skip
+            add_button = gr.Button(i18n("add"), variant="primary", elem_id="sanad-add")
+            upload_report = gr.Markdown(elem_id="sanad-upload-report")
+            table = gr.Dataframe(
+                headers=[
+                    i18n("col_title"),
+                    i18n("col_file"),
+                    i18n("col_date"),
+                    i18n("col_passages"),
+                ],  # fmt: skip
+                label=i18n("indexed"),
+                interactive=False,
+                wrap=True,
+            )
+            with gr.Accordion(i18n("feedback"), open=False):
+                export_button = gr.Button(i18n("export"))
+                export_note = gr.Markdown()
+                export_file = gr.File(interactive=False, show_label=False)
+
+        for trigger in (box.submit, send.click):
+            trigger(ask, [box, turns], [chatbot, turns, box], api_visibility="private")
+        clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
+                           api_visibility="private")  # fmt: skip
+        chatbot.like(rate, [turns], [feedback_id, comment_row, note], api_visibility="private")
+        comment_button.click(send_comment, [feedback_id, comment], [comment, note],
+                             api_visibility="private")  # fmt: skip
+        add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
+        export_button.click(export, None, [export_file, export_note], api_visibility="private")
+        demo.load(articles_table, None, table, api_visibility="private")
+        if ready is not None and not ready.is_set():
+            timer = gr.Timer(1.0)
+            timer.tick(
+                lambda: (
+                    gr.update(visible=not ready.is_set()),
+                    gr.Timer(active=not ready.is_set()),
+                ),  # fmt: skip
+                None,
+                [loading, timer],
+                api_visibility="private",
+            )
+        gr.api(api_ask, api_name="ask")
+    return demo, i18n

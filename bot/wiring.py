@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from bot.conversation import QuestionRewriter
 from bot.core import Bot
 from bot.generation import Generator, LlamaCppGenerator, TransformersGenerator
 from bot.model_file import QWEN_CODER_1_5B, verify
@@ -62,12 +63,14 @@ def build_bot(
         store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
     )
     focus = SentenceFocus(store.embeddings) if settings.sentence_windows else None
+    generator = generator or build_generator(settings)
     return Bot(
         retriever,
-        generator or build_generator(settings),
+        generator,
         settings.max_new_tokens,
         focus=focus,
         min_relevance=settings.min_relevance or None,
+        rewriter=QuestionRewriter(generator),
     )
 
 

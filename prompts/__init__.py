@@ -12,7 +12,7 @@ from langchain_core.prompts import ChatPromptTemplate
 PROMPTS_DIR = Path(__file__).resolve().parent
 SECTION = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 # What each prompt must receive; a file asking for more or less is refused at load.
-PLACEHOLDERS = {"answer": {"passages", "question"}}
+PLACEHOLDERS = {"answer": {"passages", "question"}, "condense": {"history", "question"}}
 
 
 class PromptError(ValueError):
@@ -52,6 +52,13 @@ def load_prompt(name: str, language: str) -> ChatPromptTemplate:
 
 
 _ROLE = {"user": "human", "assistant": "ai"}
+_CHAT_ROLE = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+def chat_messages(name: str, language: str, **values: str) -> list[dict[str, str]]:
+    """The prompt `name` filled in, as chat messages ({"role", "content"}) for a generator."""
+    rendered = load_prompt(name, language).invoke(values)
+    return [{"role": _CHAT_ROLE[m.type], "content": str(m.content)} for m in rendered.to_messages()]
 
 
 @cache

@@ -1,0 +1,142 @@
+"""The HTTP API for the portal: JSON and server-sent events over the same Bot as the web chat."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.core import Answer, Bot, QuestionError, Sources, Token, check_question, passage_dict
+from bot.library import Library
+
+STATUS = {"empty": 422, "too_long": 413}
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, in Arabic or English (up to 2000 characters).")
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Earlier turns, oldest first, so that a follow-up can lean on them.",
+    )
+
+
+def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+def sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def create_api(
+    bot: Bot,
+    library: Library,
+    api_keys: list[str] | None = None,
+    ready: threading.Event | None = None,
+) -> FastAPI:
+    """A FastAPI app with Sanad's /api routes (the web chat is mounted beside them)."""
+    app = FastAPI(
+        title="Sanad API",
+        version="1.0",
+        description="Cited answers about Arabic news articles, in Arabic or English.",
+    )
+    keys = [key.encode() for key in api_keys or []]
+
+    def authorized(authorization: str | None = Header(default=None)) -> None:
+        if not keys:
+            return
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not any(
+            hmac.compare_digest(token.strip().encode(), key) for key in keys
+        ):
+            raise HTTPException(401, "A valid API key is needed: Authorization: Bearer <key>.")
+
+    api = APIRouter(prefix="/api")
+    guarded = APIRouter(prefix="/api", dependencies=[Depends(authorized)])
+
+    @api.get("/health")
+    def health() -> JSONResponse:
+        """Ready when the language model is loaded; 503 while it loads."""
+        loading = ready is not None and not ready.is_set()
+        body = {
+            "status": "loading" if loading else "ok",
+            "articles": len(library.store.sources()),
+            "passages": library.store.count(),
+        }
+        return JSONResponse(body, 503 if loading else 200)
+
+    @guarded.get("/articles")
+    def articles() -> dict[str, list[dict[str, Any]]]:
+        """Every indexed article: doc_id, title, file, date, passages."""
+        return {"articles": [a.to_dict() for a in library.articles()]}
+
+    @guarded.post("/ask")
+    def ask(request: AskRequest) -> dict[str, Any]:
+        """The whole answer at once: answer, language, citations, unverified numbers, timings."""
+        question = check_question(request.question)
+        return bot.ask(question, [t.model_dump() for t in request.history]).to_dict()
+
+    @guarded.post("/ask/stream")
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        """Server-sent events: `sources` (as soon as retrieval is done), `token`s, then
+        `answer` (the same JSON as /api/ask), or `error`."""
+        question = check_question(request.question)  # a bad question is a 4xx, not a stream
+        history = [t.model_dump() for t in request.history]
+
+        def events() -> Iterator[str]:
+            try:
+                for event in bot.stream(question, history):
+                    if isinstance(event, Sources):
+                        sources = [passage_dict(n, p) for n, p in enumerate(event.passages, 1)]
+                        yield sse("sources", {"language": event.language, "query": event.query,
+                                              "sources": sources})  # fmt: skip
+                    elif isinstance(event, Token):
+                        yield sse("token", {"text": event.text})
+                    elif isinstance(event, Answer):
+                        yield sse("answer", event.to_dict())
+            except Exception as exc:  # the stream has started: the status code is sent
+                yield sse("error", {"error": {"code": "internal", "message": str(exc)}})
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    app.include_router(api)
+    app.include_router(guarded)
+
+    @app.exception_handler(QuestionError)
+    def question_error(_: Request, exc: QuestionError) -> JSONResponse:
+        return error(STATUS.get(exc.code, 422), exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            return error(400, "malformed", "The request body is not valid JSON.")
+        where = "; ".join(
+            f"{'.'.join(str(part) for part in p.get('loc', ()) if part != 'body')}: {p.get('msg')}"
+            for p in problems
+        )
+        return error(422, "invalid", f"The request body is not what /api expects: {where}")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+        return error(exc.status_code, codes.get(exc.status_code, "http"), str(exc.detail),
+                     **headers)  # fmt: skip
+
+    return app

@@ -1,0 +1,95 @@
+"""HTML for one chat message: the answer with its [n] markers as links, the unverified-number
+warning, and the numbered sources with the cited sentence highlighted. Each message carries
+its own direction (dir="rtl" for Arabic), so both languages read right in one conversation."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.citations import CITATION_PATTERN
+from bot.core import Answer
+from bot.language import Language, detect_language
+from bot.texts import TEXT
+from retrieval.documents import Passage
+
+DIRECTION = {"ar": "rtl", "en": "ltr"}
+
+
+def _anchor(turn: int, n: int) -> str:
+    return f"sanad-{turn}-{n}"
+
+
+def _link_markers(text: str, turn: int, count: int) -> str:
+    """Escaped text whose valid [n] markers link to source n of this message."""
+
+    def link(match) -> str:
+        n = int(match.group(1))
+        if not 1 <= n <= count:
+            return ""
+        return f'<a class="cite" href="#{_anchor(turn, n)}">[{n}]</a>'
+
+    return CITATION_PATTERN.sub(link, escape(text))
+
+
+def _passage_html(passage: Passage, sentence: tuple[int, int] | None) -> str:
+    """The passage, with the article span `sentence` marked when it lies inside it."""
+    text = passage.text
+    if sentence is not None:
+        start, end = sentence[0] - passage.start, sentence[1] - passage.start
+        if 0 <= start < end <= len(text):
+            return (escape(text[:start]) + "<mark>" + escape(text[start:end]) + "</mark>"
+                    + escape(text[end:]))  # fmt: skip
+    return escape(text)
+
+
+def _sources_html(
+    numbered: list[tuple[int, Passage, tuple[int, int] | None]], language: Language, turn: int
+) -> str:
+    if not numbered:
+        return ""
+    items = []
+    for n, p, sentence in numbered:
+        date = f" · {escape(p.date)}" if p.date else ""
+        items.append(
+            f'<div class="source" id="{_anchor(turn, n)}" dir="rtl" lang="ar">'
+            f'<div class="source-head"><b>[{n}]</b> {escape(p.title)}'
+            f' <span dir="ltr" class="source-file">{escape(p.source)}</span>{date}</div>'
+            f'<blockquote dir="rtl">{_passage_html(p, sentence)}</blockquote></div>'
+        )
+    heading = f'<div class="sources-title">{TEXT[language]["sources"]}</div>'
+    return f'<div class="sources">{heading}{"".join(items)}</div>'
+
+
+def message_html(
+    text: str,
+    language: Language,
+    passages: list[Passage],
+    turn: int,
+    answer: Answer | None = None,
+) -> str:
+    """One reply: while writing, `text` so far and every retrieved passage; when done (with
+    `answer`), the answer, its warning, and the cited passages with their sentence marked."""
+    direction = DIRECTION[language]
+    if answer is None:
+        numbered = [(n, p, None) for n, p in enumerate(passages, start=1)]
+    else:
+        numbered = [(c.n, c.passage, (c.sentence_start, c.sentence_end)) for c in answer.citations]
+    parts = [f'<div class="answer">{_link_markers(text, turn, len(passages))}</div>']
+    if answer is not None and answer.unverified:
+        warning = TEXT[language]["unverified"].format(numbers=", ".join(answer.unverified))
+        parts.append(f'<div class="unverified" role="alert">{escape(warning)}</div>')
+    parts.append(_sources_html(numbered, language, turn))
+    return (f'<div class="sanad-message" dir="{direction}" lang="{language}">'
+            f'{"".join(parts)}</div>')  # fmt: skip
+
+
+def question_html(question: str) -> str:
+    """The user's message, in the direction of its own language."""
+    language = detect_language(question)
+    return (f'<div class="sanad-question" dir="{DIRECTION[language]}" lang="{language}">'
+            f"{escape(question)}</div>")  # fmt: skip
+
+
+def notice_html(text: str, language: Language) -> str:
+    return (f'<div class="sanad-message" dir="{DIRECTION[language]}" lang="{language}">'
+            f"{escape(text)}</div>")  # fmt: skip

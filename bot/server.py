@@ -1,0 +1,63 @@
+"""One web server: the HTTP API under /api, the web chat at /, and Gradio's web component
+script at /gradio.js for portals that embed the chat (served here: the portal is offline)."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+
+from bot.api import create_api
+from bot.core import Bot
+from bot.feedback import FeedbackStore
+from bot.library import Library
+from bot.settings import Settings
+from bot.ui import CSS, build_ui
+
+
+def web_component_script() -> str:
+    """Gradio's own loader of the <gradio-app> element, shipped inside the gradio package."""
+    return str(resources.files("gradio").joinpath("templates/frontend/gradio.js"))
+
+
+def create_app(
+    settings: Settings,
+    bot: Bot,
+    library: Library,
+    feedback: FeedbackStore,
+    ready: threading.Event | None = None,
+) -> FastAPI:
+    import gradio as gr
+
+    app = create_api(bot, library, api_keys=settings.api_key_list, ready=ready)
+    if origins := settings.cors_origin_list:
+        # With its own CORS policy set, the parent app's applies to the mounted chat as well.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def gradio_js() -> FileResponse:
+        return FileResponse(web_component_script(), media_type="text/javascript")
+
+    demo, i18n = build_ui(bot, library, feedback, settings.data_dir / "exports", ready)
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
+    return gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        i18n=i18n,
+        css=CSS,
+        theme=theme,
+        footer_links=["api"],
+        max_file_size=f"{settings.max_upload_mb}mb",
+        allowed_paths=[str(settings.data_dir / "exports")],
+    )
