@@ -102,7 +102,7 @@ def build_ui(
 
     i18n = gr.I18n(en=TEXT["en"], ar=TEXT["ar"])
 
-    def ask(message: str, turns: list[dict[str, Any]]):
+    def chat_turn(message: str, turns: list[dict[str, Any]]):
         if not (message or "").strip():
             return
         history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
@@ -216,7 +216,7 @@ def build_ui(
                 export_file = gr.File(interactive=False, show_label=False)
 
         for trigger in (box.submit, send.click):
-            trigger(ask, [box, turns], [chatbot, turns, box], api_visibility="private")
+            trigger(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
         clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
                            api_visibility="private")  # fmt: skip
         chatbot.like(rate, [turns], [feedback_id, comment_row, note], api_visibility="private")

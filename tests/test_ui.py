@@ -1,9 +1,9 @@
-"""The web chat: sources before the answer, warnings shown; served and called over HTTP."""
+"""The web chat: sources before the answer, warnings shown, feedback and uploads wired."""
 
-import socket
+import threading
 
 from bot.core import Bot
-from bot.ui import build_ui, respond
+from bot.ui import history_of, respond
 from tests.fakes import ScriptedGenerator
 
 AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
@@ -11,42 +11,45 @@ AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية 
 
 def test_sources_are_shown_before_the_answer_and_cited_ones_after(seeded_retriever) -> None:
     bot = Bot(seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."))
-    updates = list(respond(bot, AR_TRADE, []))
-    assert updates[0] == "جارٍ البحث في المقالات…"
-    assert updates[1].startswith("جارٍ كتابة الإجابة") and "**المصادر**" in updates[1]
-    assert "[4]" in updates[1], "all retrieved sources are listed while the answer is written"
-    final = updates[-1]
-    assert final.startswith("بلغت 240.1 مليار دولار [1].")
-    assert "**[1]**" in final and "000_479f4305cba7f61e.txt" in final and "[4]" not in final
+    updates = list(respond(bot, AR_TRADE, [], turn=1))
+    assert "جارٍ البحث في المقالات…" in updates[0][0] and 'dir="rtl"' in updates[0][0]
+    writing = updates[1][0]
+    assert "جارٍ كتابة الإجابة" in writing and ">المصادر<" in writing
+    assert 'id="sanad-1-4"' in writing, "all retrieved sources are listed while writing"
+    final, answer = updates[-1]
+    assert answer is not None and answer.text == "بلغت 240.1 مليار دولار [1]."
+    assert "000_479f4305cba7f61e.txt" in final and 'id="sanad-1-4"' not in final
+    assert all(a is None for _, a in updates[:-1])
 
 
 def test_unverified_numbers_are_warned_about(seeded_retriever) -> None:
     bot = Bot(seeded_retriever, ScriptedGenerator("Trade reached 250.7 billion dollars [1]."))
-    final = list(respond(bot, "How much was trade between China and Russia?", []))[-1]
-    assert "Unverified" in final and "250.7" in final
+    final, _ = list(respond(bot, "How much was trade between China and Russia?", [], 1))[-1]
+    assert 'class="unverified"' in final and "Unverified" in final and "250.7" in final
 
 
 def test_bad_question_gets_a_message_not_a_crash(seeded_retriever) -> None:
     bot = Bot(seeded_retriever, ScriptedGenerator())
-    assert list(respond(bot, "   ", []))[-1] == "The question is empty. / السؤال فارغ."
+    final, answer = list(respond(bot, "   ", [], 1))[-1]
+    assert answer is None and "The question is empty. / السؤال فارغ." in final
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_a_friendly_message_while_the_model_loads(seeded_retriever) -> None:
+    bot = Bot(seeded_retriever, ScriptedGenerator("Putin said so [1]."))
+    ready = threading.Event()
+    replies = respond(bot, "What did Putin say?", [], 1, ready)
+    first, _ = next(replies)
+    assert "language model is loading" in first
+    threading.Timer(0.2, ready.set).start()
+    assert "Putin said so" in list(replies)[-1][0]
 
 
-def test_the_chat_is_served_and_answers_over_http(seeded_retriever) -> None:
-    from gradio_client import Client
-
-    bot = Bot(seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."))
-    demo = build_ui(bot)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        reply = client.predict(AR_TRADE, api_name="/chat")
-        assert "240.1" in reply and "000_479f4305cba7f61e.txt" in reply
-    finally:
-        demo.close()
+def test_history_holds_finished_turns_only() -> None:
+    turns = [
+        {"question": "Q1", "html": "", "answer": {"answer": "A1 [1]"}},
+        {"question": "Q2", "html": "", "answer": None},
+    ]
+    assert history_of(turns) == [
+        {"role": "user", "content": "Q1"},
+        {"role": "assistant", "content": "A1 [1]"},
+    ]
