@@ -23,7 +23,13 @@ setup: $(VENV)/.installed
 run: setup
 	$(PY) app.py
 
-test: setup
+# The browser test drives Debian's Chromium (Playwright downloads no browser of its own).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+test: setup $(CHROMIUM)
 	$(PY) -m pytest
 
 # Time to first token and total answer time for the reference questions (medians).

@@ -1,4 +1,5 @@
-"""Command line: `python -m bot setup | ingest PATH... | ask "QUESTION" [--json]`."""
+"""Command line: `python -m bot setup | ingest PATH... | ask "QUESTION" [--json] |
+feedback-export FILE`."""
 
 from __future__ import annotations
 
@@ -95,6 +96,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Export the web chat's feedback as a test set (JSON Lines, the evaluation format)."""
+    from pathlib import Path
+
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    count = store.export(Path(args.output), which=args.which)
+    print(f"{count} questions written to {args.output}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="python -m bot", description="Sanad: cited answers from Arabic news articles."
@@ -109,10 +122,25 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--k", type=int, default=None, help="passages to give the model")
+    feedback = commands.add_parser(
+        "feedback-export", help="feedback from the web chat as a test set"
+    )
+    feedback.add_argument("output", help="JSON Lines file to write")
+    feedback.add_argument(
+        "--which",
+        choices=["up", "down", "all"],
+        default="up",
+        help="liked answers (gold, the default), disliked ones (to correct), or all",
+    )
     return root
 
 
-COMMANDS = {"setup": cmd_setup, "ingest": cmd_ingest, "ask": cmd_ask}
+COMMANDS = {
+    "setup": cmd_setup,
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "feedback-export": cmd_feedback,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -79,7 +79,9 @@ def message_html(
         warning = TEXT[language]["unverified"].format(numbers=", ".join(answer.unverified))
         parts.append(f'<div class="unverified" role="alert">{escape(warning)}</div>')
     parts.append(_sources_html(numbered, language, turn))
-    return (f'<div class="sanad-message" dir="{direction}" lang="{language}">'
+    state = "writing" if answer is None else "refused" if answer.refused else "done"
+    # the state is a class: Gradio's sanitiser drops data- attributes
+    return (f'<div class="sanad-message {state}" dir="{direction}" lang="{language}">'
             f'{"".join(parts)}</div>')  # fmt: skip
 
 

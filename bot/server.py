@@ -39,7 +39,7 @@ def create_app(
             CORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["*"],  # the embedded chat sends headers of its own
         )
 
     @app.get("/gradio.js", include_in_schema=False)

@@ -20,7 +20,7 @@ EXAMPLES = [
     "ما الذي اتفق عليه لافروف ووانغ يي في بكين؟",
 ]
 CSS = """
-.sanad-intro, .sanad-question, .sanad-message, .sanad-message * {
+.sanad-intro *, .sanad-question, .sanad-message, .sanad-message * {
   unicode-bidi: plaintext; text-align: start; }
 .sanad-message .answer { white-space: pre-wrap; }
 .sanad-message a.cite { text-decoration: none; font-weight: 600; unicode-bidi: isolate; }
@@ -195,7 +195,7 @@ def build_ui(
                 comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")
                 comment_button = gr.Button(i18n("send_comment"), scale=1)
         with gr.Tab(i18n("articles")):
-            upload = gr.File(label=i18n("upload"), file_count="multiple",
+            upload = gr.File(label=i18n("upload"), file_count="multiple", elem_id="sanad-upload",
                              file_types=[".txt", ".md", ".html", ".htm", ".jsonl"])  # fmt: skip
             add_button = gr.Button(i18n("add"), variant="primary", elem_id="sanad-add")
             upload_report = gr.Markdown(elem_id="sanad-upload-report")
@@ -219,6 +219,8 @@ def build_ui(
             trigger(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
         clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
                            api_visibility="private")  # fmt: skip
+        chatbot.clear(clear, None, [chatbot, turns, feedback_id, comment_row, note],
+                      api_visibility="private")  # fmt: skip
         chatbot.like(rate, [turns], [feedback_id, comment_row, note], api_visibility="private")
         comment_button.click(send_comment, [feedback_id, comment], [comment, note],
                              api_visibility="private")  # fmt: skip

@@ -77,3 +77,20 @@ def test_sources_arrive_before_the_first_token(bot) -> None:
         for e in bot.stream("ما المعاهدة التي قال بوتين إن موسكو ستعلق مشاركتها فيها؟")
     ]
     assert kinds[0] == Sources.__name__ and kinds[1] == Token.__name__ and kinds[-1] == "Answer"
+
+
+@pytest.mark.parametrize(
+    ("first", "first_answer", "follow_up"),
+    [
+        ("How much was China-Russia trade worth in 2023?",
+         "China-Russia trade reached 240.1 billion dollars in 2023 [1].", "and in 2022?"),
+        ("كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
+         "بلغت قيمة التجارة الصينية الروسية 240.1 مليار دولار في عام 2023 [1].", "وفي عام 2022؟"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_question_uses_the_conversation(bot, first, first_answer, follow_up) -> None:
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": first_answer}]
+    answer = bot.ask(follow_up, history)
+    assert "2022" in answer.query and ("trade" in answer.query or "التجارة" in answer.query)
+    assert not answer.refused and "190" in answer.text
+    assert "004_aa184c3cf74723ce.txt" in cited_files(answer)

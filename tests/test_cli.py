@@ -48,3 +48,19 @@ def test_ask_json_with_the_real_models() -> None:
     assert citation["file"] == "000_479f4305cba7f61e.txt"
     assert "240.1" in citation["text"] and citation["end"] > citation["start"]
     assert set(data["timings"]) >= {"retrieval", "first_token", "total"}
+
+
+def test_feedback_exports_as_a_test_set(tmp_path: Path) -> None:
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(Path(os.environ["SANAD_DATA_DIR"]) / "feedback.sqlite3")
+    answer = {"question": "Which treaty?", "answer": "New START [1].", "language": "en",
+              "refused": False, "citations": [{"file": "004_aa184c3cf74723ce.txt"}]}  # fmt: skip
+    store.add(answer, liked=True)
+    store.add(answer | {"question": "Which other treaty?"}, liked=False)
+    result = run("feedback-export", str(tmp_path / "set.jsonl"))
+    assert result.returncode == 0 and "1 questions written" in result.stdout
+    (case,) = [json.loads(line) for line in (tmp_path / "set.jsonl").read_text().splitlines()]
+    assert case["question"] == "Which treaty?" and case["answers"] == ["New START."]
+    assert run("feedback-export", str(tmp_path / "all.jsonl"), "--which", "all").returncode == 0
+    assert len((tmp_path / "all.jsonl").read_text().splitlines()) == 2

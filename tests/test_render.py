@@ -10,7 +10,7 @@ AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية 
 def test_an_arabic_answer_is_right_to_left_with_linked_markers(seeded_retriever) -> None:
     answer = Bot(seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1].")).ask(AR_TRADE)
     html = message_html(answer.text, "ar", answer.passages, turn=3, answer=answer)
-    assert html.startswith('<div class="sanad-message" dir="rtl" lang="ar">')
+    assert html.startswith('<div class="sanad-message done" dir="rtl" lang="ar">')
     assert 'بلغت 240.1 مليار دولار <a class="cite" href="#sanad-3-1">[1]</a>.' in html
     assert 'id="sanad-3-1"' in html and "000_479f4305cba7f61e.txt" in html
     assert f"<mark>{answer.citations[0].sentence}</mark>" in html
@@ -21,7 +21,7 @@ def test_an_arabic_answer_is_right_to_left_with_linked_markers(seeded_retriever)
 def test_while_writing_every_retrieved_source_is_listed(seeded_retriever) -> None:
     passages = seeded_retriever.search(AR_TRADE)
     html = message_html("Trade grew [2] [9]", "en", passages, turn=1)
-    assert html.startswith('<div class="sanad-message" dir="ltr" lang="en">')
+    assert html.startswith('<div class="sanad-message writing" dir="ltr" lang="en">')
     assert len(passages) == 4
     assert all(f'id="sanad-1-{n}"' in html for n in range(1, len(passages) + 1))
     assert 'href="#sanad-1-2"' in html and "[9]" not in html, "a marker pointing nowhere is gone"
