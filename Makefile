@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup run test lint bench clean-venv
+.PHONY: setup run test lint bench eval eval-xquad clean-venv
 
 # torch first, from the local CPU wheel: a looser pin pulled in by a dependency would fetch CUDA.
 # llama-cpp-python is built from source once; pip's wheel cache makes later installs instant.
@@ -35,6 +35,22 @@ test: setup $(CHROMIUM)
 # Time to first token and total answer time for the reference questions (medians).
 bench: setup
 	$(PY) -m bench.answers --json bench/answers.json
+
+# The gold seed questions, answered by the real bot (about 8 minutes on 2 cores).
+eval: setup
+	$(PY) -m bot eval seeds/questions.jsonl --report reports/seeds
+
+# XQuAD (../shared/data/xquad): Arabic questions, and English questions over the same Arabic
+# paragraphs. Retrieval on all 1190 questions with each retriever; answers on the first 40.
+XQUAD ?= ../shared/data/xquad
+eval-xquad: setup
+	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --retrieval-only --retriever hybrid,dense,keyword \
+		--report reports/xquad-ar-retrieval
+	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --questions-from $(XQUAD)/xquad.en.json \
+		--retrieval-only --retriever hybrid,dense,keyword --report reports/xquad-en-retrieval
+	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --limit 40 --report reports/xquad-ar-answers
+	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --questions-from $(XQUAD)/xquad.en.json \
+		--limit 40 --report reports/xquad-en-answers
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

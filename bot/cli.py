@@ -108,6 +108,61 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the bot on a test set; write rows, summary and chart to the report folder."""
+    import shlex
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from bot.evaluation import EvalOptions, evaluate, index_corpus, summarize
+    from bot.report import markdown, write_report
+    from bot.testsets import TestSetError, load_testset
+
+    modes = [m.strip() for m in args.retriever.split(",") if m.strip()]
+    if not modes or any(m not in ("hybrid", "dense", "keyword") for m in modes):
+        print("error: --retriever takes hybrid, dense, keyword or a comma list", file=sys.stderr)
+        return 2
+    try:
+        testset = load_testset(
+            Path(args.testset),
+            Path(args.corpus) if args.corpus else settings.seeds_dir,
+            settings.data_dir / "corpora",
+            Path(args.questions_from) if args.questions_from else None,
+        )
+    except TestSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with tqdm(unit="file", desc="Indexing the corpus", disable=args.quiet) as bar:
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.total, bar.n = total, done
+            bar.refresh()
+
+        store, report = index_corpus(testset, settings, progress)
+    for error in report.errors:
+        print(f"skipped: {error}", file=sys.stderr)
+    options = EvalOptions(
+        retrievers=modes,  # type: ignore[arg-type]
+        k=args.k,
+        limit=args.limit,
+        answer_limit=args.answer_limit,
+        retrieval_only=args.retrieval_only,
+    )
+    count = min(len(testset.cases), args.limit or len(testset.cases))
+    with tqdm(total=count * len(modes), unit="question", desc="Evaluating",
+              disable=args.quiet) as bar:  # fmt: skip
+        results = evaluate(testset, store, settings, options,
+                           step=lambda mode: (bar.set_postfix_str(mode), bar.update()))  # fmt: skip
+    summaries = {mode: summarize(rows) for mode, rows in results.items()}
+    command = "python -m bot eval " + shlex.join(sys.argv[2:] if args.argv is None else args.argv)
+    print(markdown(testset.name, summaries, command))
+    if args.report:
+        for path in write_report(Path(args.report), testset.name, results, summaries, command):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="python -m bot", description="Sanad: cited answers from Arabic news articles."
@@ -122,6 +177,20 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--k", type=int, default=None, help="passages to give the model")
+    ev = commands.add_parser("eval", help="score the bot on a test set (JSONL or SQuAD JSON)")
+    ev.add_argument("testset", help="questions: .jsonl (our format) or SQuAD-style .json")
+    ev.add_argument("--corpus", help="articles of a .jsonl test set (default: seeds/)")
+    ev.add_argument("--retriever", default="hybrid", help="hybrid, dense, keyword, or a list")
+    ev.add_argument("--k", type=int, default=None, help="passages given to the model")
+    ev.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    ev.add_argument(
+        "--answer-limit", type=int, default=None,
+        help="answer only the first N questions (retrieval is scored on all)",
+    )  # fmt: skip
+    ev.add_argument("--retrieval-only", action="store_true", help="rank, do not answer")
+    ev.add_argument("--questions-from", help="SQuAD file whose parallel questions to ask")
+    ev.add_argument("--report", help="folder for rows.jsonl, summary.md/.json/.png")
+    ev.add_argument("--quiet", action="store_true", help="no progress bars")
     feedback = commands.add_parser(
         "feedback-export", help="feedback from the web chat as a test set"
     )
@@ -139,10 +208,12 @@ COMMANDS = {
     "setup": cmd_setup,
     "ingest": cmd_ingest,
     "ask": cmd_ask,
+    "eval": cmd_eval,
     "feedback-export": cmd_feedback,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.argv = None if argv is None else list(argv)[1:]
     return COMMANDS[args.command](args, Settings())

@@ -12,7 +12,10 @@ from langchain_core.prompts import ChatPromptTemplate
 PROMPTS_DIR = Path(__file__).resolve().parent
 SECTION = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 # What each prompt must receive; a file asking for more or less is refused at load.
-PLACEHOLDERS = {"answer": {"passages", "question"}, "condense": {"history", "question"}}
+PLACEHOLDERS = {
+    "answer": {"passages", "question"},
+    "condense": {"history", "question"},
+}
 
 
 class PromptError(ValueError):

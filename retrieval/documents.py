@@ -14,6 +14,7 @@ from pathlib import Path
 from retrieval.cleaning import clean_text, extract_date, pick_title
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+TESTSET_FILE = "questions.jsonl"  # the gold questions kept beside a corpus
 
 
 class IngestError(ValueError):
@@ -214,11 +215,14 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
 
 
 def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """(file, source name) for every supported file under the given files or folders."""
+    """(file, source name) for every supported file under the given files or folders; a
+    folder's test set (questions.jsonl) is not an article."""
     found: list[tuple[Path, str]] = []
     for item in map(Path, paths):
         if item.is_dir():
             for path in sorted(item.rglob("*")):
+                if path.name == TESTSET_FILE:
+                    continue
                 if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
                     found.append((path, path.relative_to(item).as_posix()))
         elif item.is_file():

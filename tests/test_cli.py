@@ -64,3 +64,23 @@ def test_feedback_exports_as_a_test_set(tmp_path: Path) -> None:
     assert case["question"] == "Which treaty?" and case["answers"] == ["New START."]
     assert run("feedback-export", str(tmp_path / "all.jsonl"), "--which", "all").returncode == 0
     assert len((tmp_path / "all.jsonl").read_text().splitlines()) == 2
+
+
+def test_eval_ranks_the_gold_questions_and_writes_a_report(tmp_path: Path) -> None:
+    result = run("eval", "seeds/questions.jsonl", "--retrieval-only", "--retriever",
+                 "hybrid,dense", "--report", str(tmp_path / "report"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "| metric | hybrid | dense |" in result.stdout and "## Arabic questions" in result.stdout
+    assert "Evaluating" in result.stderr and "92/92" in result.stderr, "a progress bar"
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    assert summary["hybrid"]["ar"]["recall@5"] >= 0.9 and summary["hybrid"]["en"]["recall@5"] >= 0.9
+    assert {p.name for p in (tmp_path / "report").iterdir()} == {
+        "rows.jsonl", "summary.json", "summary.md", "summary.png"}  # fmt: skip
+
+
+def test_eval_refuses_a_bad_test_set(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"question": "ok"}\n{"question": 3}\n')
+    result = run("eval", str(tmp_path / "bad.jsonl"))
+    assert result.returncode == 2 and 'bad.jsonl line 2: "question" must be' in result.stderr
+    result = run("eval", "seeds/questions.jsonl", "--retriever", "fuzzy")
+    assert result.returncode == 2 and "--retriever takes" in result.stderr

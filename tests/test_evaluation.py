@@ -1,0 +1,161 @@
+"""The evaluation: metrics by hand-worked examples, test-set formats, the runner and report."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import EvalOptions, evaluate, summarize
+from bot.metrics import (
+    citation_scores,
+    contains_answer,
+    exact_match,
+    normalize_answer,
+    percentile,
+    retrieval_scores,
+    token_f1,
+)
+from bot.report import write_report
+from bot.settings import Settings
+from bot.testsets import TestSetError, load_testset
+from retrieval.arabic import normalize
+from retrieval.documents import load_file
+from retrieval.indexer import Indexer
+from tests.fakes import ScriptedGenerator
+
+ROOT = Path(__file__).resolve().parent.parent
+SQUAD = {
+    "version": "1.1",
+    "data": [{"title": "Trade", "paragraphs": [
+        {"context": "سجلت التجارة الصينية الروسية 240.1 مليار دولار في عام 2023.",
+         "qas": [{"id": "q1", "question": "كم بلغت التجارة في 2023؟",
+                  "answers": [{"text": "240.1 مليار دولار", "answer_start": 29}]}]},
+        {"context": "أعلن بوتين تعليق مشاركة موسكو في معاهدة ستارت الجديدة.",
+         "qas": [{"id": "q2", "question": "ما المعاهدة التي علقتها موسكو؟",
+                  "answers": [{"text": "ستارت الجديدة", "answer_start": 40}]}]},
+    ]}],
+}  # fmt: skip
+
+
+def test_answers_are_normalised_the_squad_way_with_arabic_rules() -> None:
+    assert normalize_answer("The New START treaty.") == "new start treaty"
+    assert normalize_answer("الإتفاقية، ٢٠٢٣") == normalize_answer("اتفاقية 2023") == "اتفاقيه 2023"
+    assert exact_match("ستارت الجديدة.", ["معاهدة ستارت", "ستارت الجديده"]) == 1.0
+    assert token_f1("new start treaty", ["New START"]) == pytest.approx(0.8)
+    assert token_f1("nothing alike", ["New START"]) == 0.0
+    assert contains_answer("Trade reached 240.1 billion dollars [1].", ["240.1 billion"]) == 1.0
+    assert contains_answer("Trade reached 1240.1 billion.", ["240.1"]) == 0.0, "whole words"
+
+
+def test_retrieval_and_citation_scores_by_hand() -> None:
+    scores = retrieval_scores(["c", "a", "x", "b"], ["a", "b"])
+    assert scores["recall@1"] == 0.0 and scores["recall@5"] == 1.0 and scores["mrr"] == 0.5
+    log2_3, log2_5 = 1.5849625007211562, 2.321928094887362
+    assert scores["ndcg@10"] == pytest.approx((1 / log2_3 + 1 / log2_5) / (1 + 1 / log2_3))
+    assert retrieval_scores(["a"], ["a"]) == {"recall@1": 1.0, "recall@5": 1.0, "recall@10": 1.0,
+                                               "mrr": 1.0, "ndcg@10": 1.0}  # fmt: skip
+    assert citation_scores(["a", "x", "a"], ["a", "b"]) == {
+        "citation_precision": pytest.approx(2 / 3), "citation_recall": 0.5}  # fmt: skip
+    assert citation_scores([], ["a"]) == {}
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5 and percentile([5.0], 95) == 5.0
+
+
+def test_jsonl_test_sets_keep_unknown_fields_and_detect_language(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text(
+        '{"id": "a", "question": "Which treaty?", "answers": ["New START"], "sources": ["x.txt"],'
+        ' "topic": "arms"}\n\n{"id": "b", "question": "من فاز؟", "unanswerable": true}\n',
+        encoding="utf-8",
+    )
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    first, second = testset.cases
+    assert first.lang == "en" and first.extra == {"topic": "arms"} and not first.unanswerable
+    assert second.lang == "ar" and second.unanswerable and second.answers == []
+    assert testset.corpus == [ROOT / "seeds"] and testset.corpus_name == "eval-seeds"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"question": "ok", ', "line 2 is not valid JSON"),
+        ('{"question": ""}', 'line 2: "question" must be a non-empty string'),
+        ('{"question": "ok", "answers": "New START"}', '"answers" must be a list'),
+        ('{"question": "ok", "lang": "fr"}', '"lang" must be "ar" or "en"'),
+    ],
+)
+def test_broken_test_sets_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"question": "fine?"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(TestSetError, match=message):
+        load_testset(path, ROOT / "seeds", tmp_path)
+
+
+def test_squad_paragraphs_become_a_corpus_and_parallel_questions_swap_in(tmp_path) -> None:
+    arabic = tmp_path / "mini.ar.json"
+    arabic.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    english = json.loads(json.dumps(SQUAD))
+    english["data"][0]["paragraphs"][1]["qas"][0] |= {
+        "question": "Which treaty did Moscow suspend?",
+        "answers": [{"text": "New START"}],
+    }
+    (tmp_path / "mini.en.json").write_text(json.dumps(english), encoding="utf-8")
+    testset = load_testset(arabic, ROOT / "seeds", tmp_path / "corpora")
+    (corpus,) = testset.corpus
+    articles = load_file(corpus)
+    assert [a.source for a in articles] == ["mini.ar.jsonl#0-0", "mini.ar.jsonl#0-1"]
+    assert "240.1" in articles[0].text and testset.cases[0].sources == ["mini.ar.jsonl#0-0"]
+    swapped = load_testset(arabic, ROOT / "seeds", tmp_path / "corpora", tmp_path / "mini.en.json")
+    assert swapped.cases[1].question == "Which treaty did Moscow suspend?"
+    assert swapped.cases[1].lang == "en" and swapped.cases[1].answers == ["New START"]
+    assert swapped.cases[1].sources == ["mini.ar.jsonl#0-1"]
+    assert swapped.corpus_name == testset.corpus_name, "the same paragraphs, the same index"
+
+
+def test_the_runner_scores_rows_and_writes_the_report(hash_indexer: Indexer, tmp_path) -> None:
+    hash_indexer.ingest([ROOT / "seeds"])
+    path = tmp_path / "set.jsonl"
+    cases = [
+        {"id": "trade", "question": "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
+         "answers": ["240.1 مليار دولار"], "sources": ["000_479f4305cba7f61e.txt"]},
+        {"id": "cup", "question": "من فاز بكأس العالم 2022؟", "unanswerable": True},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    generator = ScriptedGenerator("بلغت 240.1 مليار دولار [1].", "بلغت 12 مليار [1].")
+    settings = Settings(min_relevance=0, sentence_windows=False)
+    options = EvalOptions(retrievers=["hybrid", "keyword"], answer_limit=1)
+    results = evaluate(testset, hash_indexer.store, settings, options, generator=generator)
+    trade, cup = results["hybrid"]
+    assert trade["ranked_sources"][0] == "000_479f4305cba7f61e.txt"
+    assert trade["scores"]["recall@1"] == 1.0 and trade["scores"]["contains_answer"] == 1.0
+    assert trade["scores"]["citation_precision"] == 1.0 and trade["answer"].startswith("بلغت")
+    assert "answer" not in cup, "answer_limit=1: only the first question is answered"
+    summary = summarize(results["hybrid"])
+    assert summary["all"]["questions"] == 2 and summary["all"]["answered"] == 1
+    assert summary["ar"]["recall@1"] == 1.0 and summary["all"]["language_match"] == 1.0
+    assert summary["all"]["refusal_accuracy"] is None, "no unanswerable question was answered"
+    summaries = {mode: summarize(rows) for mode, rows in results.items()}
+    files = write_report(tmp_path / "report", "set", results, summaries, "python -m bot eval x")
+    rows, summary_json, summary_md, png = files
+    assert len(rows.read_text("utf-8").splitlines()) == 4
+    assert "| recall@1 | 1.000 | 1.000 |" in summary_md.read_text("utf-8")
+    assert json.loads(summary_json.read_text())["keyword"]["all"]["questions"] == 2
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_the_gold_seed_questions_hold_up() -> None:
+    """At least 40, half in each language, 6+ unanswerable, sources real, and every Arabic gold
+    answer found in one of its sources' text."""
+    testset = load_testset(ROOT / "seeds" / "questions.jsonl", ROOT / "seeds", ROOT)
+    cases = testset.cases
+    assert len(cases) >= 40 and len({c.id for c in cases}) == len(cases)
+    assert sum(c.lang == "ar" for c in cases) == sum(c.lang == "en" for c in cases)
+    assert sum(c.unanswerable for c in cases) >= 6
+    assert sum(len(c.sources) >= 2 for c in cases) >= 4, "questions that need two articles"
+    texts = {p.name: normalize(load_file(p)[0].text) for p in (ROOT / "seeds").glob("*.txt")}
+    for case in cases:
+        assert all(source in texts for source in case.sources), case.id
+        assert case.unanswerable == (not case.answers) == (not case.sources), case.id
+        if case.lang == "ar" and not case.unanswerable:
+            found = [a for a in case.answers if any(normalize(a) in texts[s] for s in case.sources)]
+            assert found, f"{case.id}: no gold answer appears in its sources"
