@@ -93,6 +93,38 @@ def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
     return [n for n in numbers_in(answer) if n not in known]
 
 
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def other_year(answer: str, question: str) -> bool:
+    """The question asks about a year and the answer names other years but not that one: it
+    answers for the wrong year (the passages often give several years' figures)."""
+    asked = set(YEAR.findall(normalize(question)))
+    given = set(YEAR.findall(normalize(CITATION_PATTERN.sub(" ", answer))))
+    return bool(asked and given and not asked & given)
+
+
+def names_without_source(answer: str, passages: Sequence[Passage], question: str) -> list[str]:
+    """Glossary names (English forms) that the answer repeats from the question although none
+    of its cited passages mentions them: "Germany imported…" from passages about China."""
+    from prompts import glosses, load_glossary
+
+    sourced = {english for p in passages for _, english in glosses(p.text)}
+    missing = []
+    for _, english in load_glossary():
+        name = re.sub(r"\s*\(.*\)$", "", english)
+        pattern = rf"\b{re.escape(name)}\b"
+        if (
+            english not in sourced
+            and name not in missing
+            and re.search(pattern, answer, re.IGNORECASE)
+            and re.search(pattern, question, re.IGNORECASE)
+            and not any(re.search(pattern, s, re.IGNORECASE) for s in sourced)
+        ):
+            missing.append(name)
+    return missing
+
+
 def lexical_support(answer: str, passages: Sequence[Passage], question: str = "") -> float:
     """Share of the answer's words (normalised, stemmed) found in the passages or the
     question: an Arabic answer built from its sources scores near 1, an invented one near 0."""

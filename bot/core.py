@@ -19,8 +19,10 @@ from bot.citations import (
     drop_invalid_markers,
     is_refusal,
     lexical_support,
+    names_without_source,
     normalize_markers,
     numbers_in,
+    other_year,
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
@@ -232,6 +234,10 @@ class Bot:
             # it repeats a figure of the question (a year, say) that its sources do not
             # mention: it answers a question the articles do not cover
             return declined
+        if other_year(text, question):
+            return declined  # asked about 2023, answered with 2022's figure
+        if language == "en" and names_without_source(text, cited, question):
+            return declined  # "Germany imported…" cited to a passage about China
         return Answer(question, language, text, citations, passages, unverified, timings=timings)
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:

@@ -131,3 +131,17 @@ def test_off_topic_questions_are_declined_without_asking_the_model(seeded_retrie
         seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."), min_relevance=-1
     )
     assert not relaxed.ask(AR_TRADE).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("How much was China-Russia trade worth in 2023?",
+         "China-Russia trade was worth 190 billion dollars in 2022 [1]."),
+        ("How much Russian gas did Germany import?", "Germany imported 24% more gas [1]."),
+    ],
+)  # fmt: skip
+def test_answers_for_another_year_or_place_are_declined(seeded_retriever, question, reply) -> None:
+    bot, _ = make_bot(seeded_retriever, reply)
+    answer = bot.ask(question)
+    assert answer.refused and answer.text == "I could not find this in the articles."
