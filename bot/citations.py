@@ -106,7 +106,7 @@ def other_year(answer: str, question: str) -> bool:
 
 def names_without_source(answer: str, passages: Sequence[Passage], question: str) -> list[str]:
     """Glossary names (English forms) that the answer repeats from the question although none
-    of its cited passages mentions them: "Germany imported…" from passages about China."""
+    of the passages mentions them: "Germany imported…" from passages about China."""
     from prompts import glosses, load_glossary
 
     sourced = {english for p in passages for _, english in glosses(p.text)}

@@ -236,8 +236,10 @@ class Bot:
             return declined
         if other_year(text, question):
             return declined  # asked about 2023, answered with 2022's figure
-        if language == "en" and names_without_source(text, cited, question):
-            return declined  # "Germany imported…" cited to a passage about China
+        if language == "en" and names_without_source(text, passages, question):
+            # "Germany imported…" when no passage it was given names Germany (checked against
+            # all of them: a cited sentence window often leaves out who is speaking)
+            return declined
         return Answer(question, language, text, citations, passages, unverified, timings=timings)
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
