@@ -19,6 +19,7 @@ EXAMPLES = [
     "How did China-Russia trade change between 2022 and 2023?",
     "ما الذي اتفق عليه لافروف ووانغ يي في بكين؟",
 ]
+COLUMNS = ("col_title", "col_file", "col_date", "col_passages")  # of the articles table
 CSS = """
 .sanad-intro *, .sanad-question, .sanad-message, .sanad-message * {
   unicode-bidi: plaintext; text-align: start; }
@@ -34,6 +35,7 @@ CSS = """
 .sanad-message .source-file { font-family: monospace; font-size: .9em; opacity: .8; }
 .sanad-message blockquote { margin: .2em 0; padding: 0 .6em; border-inline-start: 3px solid #ccc; }
 .sanad-message mark { background: #ffe58a; color: inherit; }
+#sanad-articles td, #sanad-articles td * { unicode-bidi: plaintext; text-align: start; }
 """
 
 
@@ -134,8 +136,14 @@ def build_ui(
         feedback.comment(feedback_id, text)
         return gr.update(value=""), TEXT[language]["comment_saved"]
 
-    def articles_table() -> list[list[Any]]:
-        return [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+    def articles_table(language: Language = "en") -> dict[str, Any]:
+        # Gradio's I18n does not reach a table's headers: they are set per browser language
+        headers = [TEXT[language][k] for k in COLUMNS]
+        rows = [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+        return {"headers": headers, "data": rows}
+
+    def show_articles(request: gr.Request) -> dict[str, Any]:
+        return articles_table(_request_language(request))
 
     def add_articles(
         files: list[str] | None,
@@ -145,7 +153,7 @@ def build_ui(
         language = _request_language(request)
         texts = TEXT[language]
         if not files:
-            return texts["no_files"], articles_table()
+            return texts["no_files"], articles_table(language)
 
         def report_progress(done: int, total: int, name: str) -> None:
             progress((done, total), desc=texts["indexing"].format(name=name) if name else None)
@@ -153,14 +161,14 @@ def build_ui(
         try:
             report = library.add(files, progress=report_progress)
         except UploadError as exc:
-            return str(exc), articles_table()
+            return str(exc), articles_table(language)
         lines = [texts["added"].format(
             added=len(report.added), replaced=len(report.replaced),
             unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
         )]  # fmt: skip
         if report.errors:
             lines += ["", texts["upload_errors"], *(f"- {e}" for e in report.errors)]
-        return "\n".join(lines), articles_table()
+        return "\n".join(lines), articles_table(language)
 
     def export(request: gr.Request):
         language = _request_language(request)
@@ -200,20 +208,16 @@ def build_ui(
             add_button = gr.Button(i18n("add"), variant="primary", elem_id="sanad-add")
             upload_report = gr.Markdown(elem_id="sanad-upload-report")
             table = gr.Dataframe(
-                headers=[
-                    i18n("col_title"),
-                    i18n("col_file"),
-                    i18n("col_date"),
-                    i18n("col_passages"),
-                ],  # fmt: skip
+                headers=[TEXT["en"][k] for k in COLUMNS],
                 label=i18n("indexed"),
+                elem_id="sanad-articles",
                 interactive=False,
                 wrap=True,
             )
             with gr.Accordion(i18n("feedback"), open=False):
                 export_button = gr.Button(i18n("export"))
                 export_note = gr.Markdown()
-                export_file = gr.File(interactive=False, show_label=False)
+                export_file = gr.File(interactive=False, show_label=False, elem_id="sanad-export")
 
         for trigger in (box.submit, send.click):
             trigger(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
@@ -226,7 +230,7 @@ def build_ui(
                              api_visibility="private")  # fmt: skip
         add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
         export_button.click(export, None, [export_file, export_note], api_visibility="private")
-        demo.load(articles_table, None, table, api_visibility="private")
+        demo.load(show_articles, None, table, api_visibility="private")
         if ready is not None and not ready.is_set():
             timer = gr.Timer(1.0)
             timer.tick(

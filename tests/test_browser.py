@@ -4,6 +4,7 @@ and the portal widget. Screenshots go to test-output/ for a person to look at.""
 
 import functools
 import http.server
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -129,6 +130,18 @@ def test_the_chat_in_arabic_and_english(sanad, browser) -> None:
     (row,) = sanad["feedback"].rows()
     assert row["rating"] == 1 and "New START" in row["answer"]
     assert row["comment"] == "Clear and cited." and row["sources"][0]["file"].startswith("004_")
+
+    page.get_by_role("tab", name="المقالات").click()
+    headers = page.locator("#sanad-articles th").all_inner_texts()
+    assert any("العنوان" in h for h in headers) and not any("i18n" in h for h in headers)
+    page.get_by_text("التقييم").click()
+    page.get_by_role("button", name="صدّر الإجابات المفيدة كمجموعة اختبار").click()
+    page.wait_for_selector("text=1 سؤالًا بصيغة التقييم.")
+    page.screenshot(path=OUTPUT / "feedback-export.png", full_page=True)
+    with page.expect_download() as download:
+        page.locator("#sanad-export a").first.click()
+    (case,) = [json.loads(line) for line in Path(download.value.path()).read_text().splitlines()]
+    assert "New START" in case["answers"][0] and case["sources"][0].startswith("004_")
     page.close()
 
 
