@@ -68,7 +68,11 @@ def respond(
         for event in bot.stream(message, history):
             if isinstance(event, Sources):
                 passages, language = event.passages, event.language
-                yield message_html(TEXT[language]["writing"], language, passages, turn), None
+                notice = TEXT[language]["writing"]
+                if event.query != message.strip():  # a follow-up: say how it was understood
+                    understood = TEXT[language]["searching_for"].format(query=event.query)
+                    notice = f"{understood}\n{notice}"
+                yield message_html(notice, language, passages, turn), None
             elif isinstance(event, Token):
                 text += event.text
                 yield message_html(text, language, passages, turn), None
@@ -77,6 +81,8 @@ def respond(
                 yield html, event
     except QuestionError as exc:
         yield notice_html(str(exc), language), None
+    except Exception as exc:  # the model or the index failed: say so in the chat, keep serving
+        yield notice_html(TEXT[language]["error"].format(error=exc), language), None
 
 
 def chatbot_value(turns: list[dict[str, Any]]) -> list[dict[str, str]]:

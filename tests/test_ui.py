@@ -53,3 +53,23 @@ def test_history_holds_finished_turns_only() -> None:
         {"role": "user", "content": "Q1"},
         {"role": "assistant", "content": "A1 [1]"},
     ]
+
+
+def test_a_follow_up_shows_how_it_was_understood(seeded_retriever) -> None:
+    from bot.conversation import QuestionRewriter
+
+    standalone = "كم بلغت قيمة التجارة الصينية الروسية في عام 2022؟"
+    generator = ScriptedGenerator(standalone, "بلغت 190 مليار دولار [1].")
+    bot = Bot(seeded_retriever, generator, rewriter=QuestionRewriter(generator))
+    history = [{"role": "user", "content": AR_TRADE}, {"role": "assistant", "content": "240.1 [1]"}]
+    writing = list(respond(bot, "وفي عام 2022؟", history, 2))[1][0]
+    assert f"فُهم السؤال على أنه: {standalone}" in writing
+
+
+def test_a_failing_model_gets_a_message_in_the_chat(seeded_retriever) -> None:
+    class Broken(ScriptedGenerator):
+        def stream(self, messages, max_new_tokens=256):
+            raise RuntimeError("model file missing")
+
+    final, answer = list(respond(Bot(seeded_retriever, Broken()), "What did Putin say?", [], 1))[-1]
+    assert answer is None and "Something went wrong: model file missing" in final
