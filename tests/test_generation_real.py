@@ -18,6 +18,17 @@ def test_llama_cpp_streams_greedy_text(llama) -> None:
     assert llama.generate(QUESTION, max_new_tokens=16) == text, "greedy decoding is repeatable"
 
 
+def test_the_prompt_cache_keeps_one_row_of_logits_per_state(llama) -> None:
+    """Resuming from a cached state gives the same text, and a state costs megabytes, not the
+    ~250 MB of logits llama-cpp-python's own cache keeps per state."""
+    first = llama.generate(QUESTION, max_new_tokens=16)
+    other = [QUESTION[0], {"role": "user", "content": "What is the capital of Italy?"}]
+    assert "Rome" in llama.generate(other, max_new_tokens=16)
+    assert llama.generate(QUESTION, max_new_tokens=16) == first, "resumed from the cache"
+    states = list(llama._llm.cache.cache_state.values())
+    assert states and all(state.scores.shape[0] == 1 for state in states)
+
+
 def test_transformers_loads_the_same_gguf_and_streams() -> None:
     from bot.generation import TransformersGenerator
     from bot.model_file import QWEN_CODER_1_5B
