@@ -43,8 +43,8 @@ def main() -> None:
         print(f"Indexed {len(report.added)} articles ({report.passages} passages) "
               f"in {report.seconds:.1f}s")  # fmt: skip
     bot = build_bot(settings, store=store)
-    library = Library(store, build_indexer(settings, store), settings.data_dir / "uploads")
-    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    library = Library(store, build_indexer(settings, store), settings.uploads_dir)
+    feedback = FeedbackStore(settings.feedback_db)
     ready = threading.Event()
     app = create_app(settings, bot, library, feedback, ready)
     threading.Thread(target=warm_up, args=(bot, ready), daemon=True).start()

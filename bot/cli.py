@@ -102,7 +102,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.feedback import FeedbackStore
 
-    store = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    store = FeedbackStore(settings.feedback_db)
     count = store.export(Path(args.output), which=args.which)
     print(f"{count} questions written to {args.output}")
     return 0
@@ -127,7 +127,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         testset = load_testset(
             Path(args.testset),
             Path(args.corpus) if args.corpus else settings.seeds_dir,
-            settings.data_dir / "corpora",
+            settings.corpora_dir,
             Path(args.questions_from) if args.questions_from else None,
         )
     except TestSetError as exc:

@@ -46,7 +46,7 @@ def create_app(
     def gradio_js() -> FileResponse:
         return FileResponse(web_component_script(), media_type="text/javascript")
 
-    demo, i18n = build_ui(bot, library, feedback, settings.data_dir / "exports", ready)
+    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
     return gr.mount_gradio_app(
         app,
@@ -59,5 +59,5 @@ def create_app(
         theme=theme,
         footer_links=["api"],
         max_file_size=f"{settings.max_upload_mb}mb",
-        allowed_paths=[str(settings.data_dir / "exports")],
+        allowed_paths=[str(settings.exports_dir)],
     )

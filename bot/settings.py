@@ -64,6 +64,24 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Articles added from the web chat are kept here."""
+        return self.data_dir / "uploads"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @property
+    def corpora_dir(self) -> Path:
+        """Corpora made from test sets (SQuAD paragraphs)."""
+        return self.data_dir / "corpora"
+
+    @property
     def api_key_list(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]
 

@@ -34,8 +34,8 @@ def sanad(
 
     bot = Bot(HybridRetriever(store=indexer.store, k=4), generator,
               rewriter=QuestionRewriter(generator))  # fmt: skip
-    library = Library(indexer.store, indexer, settings.data_dir / "uploads")
-    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    library = Library(indexer.store, indexer, settings.uploads_dir)
+    feedback = FeedbackStore(settings.feedback_db)
     with serving(create_app(settings, bot, library, feedback, ready)) as url:
         yield url, generator
 

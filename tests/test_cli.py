@@ -52,8 +52,9 @@ def test_ask_json_with_the_real_models() -> None:
 
 def test_feedback_exports_as_a_test_set(tmp_path: Path) -> None:
     from bot.feedback import FeedbackStore
+    from bot.settings import Settings
 
-    store = FeedbackStore(Path(os.environ["SANAD_DATA_DIR"]) / "feedback.sqlite3")
+    store = FeedbackStore(Settings().feedback_db)
     answer = {"question": "Which treaty?", "answer": "New START [1].", "language": "en",
               "refused": False, "citations": [{"file": "004_aa184c3cf74723ce.txt"}]}  # fmt: skip
     store.add(answer, liked=True)
