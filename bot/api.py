@@ -74,7 +74,7 @@ def create_api(
         loading = ready is not None and not ready.is_set()
         body = {
             "status": "loading" if loading else "ok",
-            "articles": len(library.store.sources()),
+            "articles": len(library.articles()),
             "passages": library.store.count(),
         }
         return JSONResponse(body, 503 if loading else 200)

@@ -39,15 +39,25 @@ class Library:
         self.indexer = indexer
         self.uploads_dir = uploads_dir
         self._lock = threading.Lock()  # one ingest at a time
+        # The list is read on every health check and page load: built from metadata only, and
+        # again only when the number of passages has changed (an ingest, here or elsewhere).
+        self._listed: tuple[int, list[ArticleInfo]] = (-1, [])
 
     def articles(self) -> list[ArticleInfo]:
+        count = self.store.count()
+        if self._listed[0] == count:
+            return self._listed[1]
         found: dict[str, ArticleInfo] = {}
-        for p in self.store.passages():
-            info = found.setdefault(
-                p.source, ArticleInfo(p.doc_id, p.title, p.source, p.date or "", 0)
-            )
+        for meta in self.store.metadatas():
+            source = str(meta["source"])
+            if source not in found:
+                title, date = str(meta.get("title", "")), str(meta.get("date") or "")
+                found[source] = ArticleInfo(str(meta["doc_id"]), title, source, date, 0)
+            info = found[source]
             info.passages += 1
-        return sorted(found.values(), key=lambda a: a.file)
+        listed = sorted(found.values(), key=lambda a: a.file)
+        self._listed = (count, listed)
+        return listed
 
     def add(self, files: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Copy the files into the uploads folder and index them; a file with the name of an
@@ -70,4 +80,6 @@ class Library:
                 shutil.copyfile(path, target)
             kept.append(target)
         with self._lock:
-            return self.indexer.ingest(kept, progress=progress)
+            report = self.indexer.ingest(kept, progress=progress)
+            self._listed = (-1, [])  # a replaced article may keep the same passage count
+            return report

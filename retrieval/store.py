@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,11 @@ class PassageStore:
             doc_id, ids = found.setdefault(str(meta["source"]), (str(meta["doc_id"]), []))
             ids.append(pid)
         return found
+
+    def metadatas(self) -> Iterator[dict[str, Any]]:
+        """Every passage's metadata (source, doc_id, title, date, offsets), without its text."""
+        for _, _, meta in self._pages(include=["metadatas"]):
+            yield meta
 
     def passages(self) -> list[Passage]:
         return [
