@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup run test lint bench eval eval-xquad clean-venv
+.PHONY: setup run test lint bench eval eval-xquad chroma llm-server clean-venv
 
 # torch first, from the local CPU wheel: a looser pin pulled in by a dependency would fetch CUDA.
 # llama-cpp-python is built from source once; pip's wheel cache makes later installs instant.
@@ -22,6 +22,20 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(PY) app.py
+
+# A Chroma server on loopback, for SANAD_CHROMA_URL=http://127.0.0.1:$(CHROMA_PORT)
+CHROMA_PORT ?= 8000
+CHROMA_PATH ?= $(HOME)/.local/share/sanad/chroma-server
+chroma: $(VENV)/.installed
+	@echo "Chroma server: SANAD_CHROMA_URL=http://127.0.0.1:$(CHROMA_PORT) (data in $(CHROMA_PATH))"
+	$(VENV)/bin/chroma run --host 127.0.0.1 --port $(CHROMA_PORT) --path $(CHROMA_PATH)
+
+# llama.cpp's OpenAI-compatible server with the packaged model, for
+# SANAD_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1
+LLM_PORT ?= 8080
+llm-server: setup
+	@echo "Model server: SANAD_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1"
+	$(PY) -m bot llm-server --port $(LLM_PORT)
 
 # The browser test drives Debian's Chromium (Playwright downloads no browser of its own).
 CHROMIUM := /usr/bin/chromium

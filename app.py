@@ -30,15 +30,22 @@ def main() -> None:
     from bot.server import create_app
     from bot.settings import Settings
     from bot.wiring import build_bot, build_indexer, build_store, ensure_index
+    from retrieval.store import StoreUnavailable
 
     settings = Settings()
     print(f"Sanad: data in {settings.data_dir}")
 
-    def progress(done: int, total: int, name: str) -> None:
-        print(f"  indexing {done}/{total} {name}", flush=True)
+    def progress(stage: str, done: int, total: int, name: str) -> None:
+        if stage == "embed":
+            print(f"  indexing {done}/{total} passages {name}", flush=True)
 
     store = build_store(settings)  # one store: indexed here, then searched by the bot
-    report = ensure_index(settings, progress=progress, store=store)
+    try:
+        report = ensure_index(settings, progress=progress, store=store)
+    except StoreUnavailable as exc:
+        raise SystemExit(
+            f"Sanad: {exc}. Start it (make chroma) or unset SANAD_CHROMA_URL."
+        ) from None
     if report is not None:
         print(f"Indexed {len(report.added)} articles ({report.passages} passages) "
               f"in {report.seconds:.1f}s")  # fmt: skip

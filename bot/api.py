@@ -14,8 +14,21 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.core import Answer, Bot, QuestionError, Sources, Token, check_question, passage_dict
+from bot.core import (
+    UNAVAILABLE,
+    Answer,
+    Bot,
+    QuestionError,
+    Sources,
+    Token,
+    check_question,
+    passage_dict,
+    unavailable_code,
+)
+from bot.generation import GeneratorUnavailable
 from bot.library import Library
+from bot.texts import TEXT
+from retrieval.store import StoreUnavailable
 
 STATUS = {"empty": 422, "too_long": 413}
 
@@ -36,6 +49,13 @@ class AskRequest(BaseModel):
 
 def error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+def unavailable_error(exc: Exception) -> dict[str, Any]:
+    """The error body for a service that is down, in both languages."""
+    code = unavailable_code(exc)
+    return {"error": {"code": code, "message": f"{TEXT['en'][code]} / {TEXT['ar'][code]}",
+                      "detail": str(exc)}}  # fmt: skip
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -72,11 +92,12 @@ def create_api(
     def health() -> JSONResponse:
         """Ready when the language model is loaded; 503 while it loads."""
         loading = ready is not None and not ready.is_set()
-        body = {
-            "status": "loading" if loading else "ok",
-            "articles": len(library.articles()),
-            "passages": library.store.count(),
-        }
+        try:
+            articles, passages = len(library.articles()), library.store.count()
+        except UNAVAILABLE as exc:
+            return JSONResponse({"status": "unavailable", **unavailable_error(exc)}, 503)
+        body = {"status": "loading" if loading else "ok", "articles": articles,
+                "passages": passages}  # fmt: skip
         return JSONResponse(body, 503 if loading else 200)
 
     @guarded.get("/articles")
@@ -108,6 +129,8 @@ def create_api(
                         yield sse("token", {"text": event.text})
                     elif isinstance(event, Answer):
                         yield sse("answer", event.to_dict())
+            except UNAVAILABLE as exc:
+                yield sse("error", unavailable_error(exc))
             except Exception as exc:  # the stream has started: the status code is sent
                 yield sse("error", {"error": {"code": "internal", "message": str(exc)}})
 
@@ -120,6 +143,11 @@ def create_api(
     @app.exception_handler(QuestionError)
     def question_error(_: Request, exc: QuestionError) -> JSONResponse:
         return error(STATUS.get(exc.code, 422), exc.code, str(exc))
+
+    @app.exception_handler(StoreUnavailable)
+    @app.exception_handler(GeneratorUnavailable)
+    def service_down(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(unavailable_error(exc), 503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:

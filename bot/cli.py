@@ -22,31 +22,70 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+def tqdm_progress(quiet: bool):
+    """A Progress that shows tqdm bars: files read, then passages embedded (with rate and ETA).
+    Returns (progress, close)."""
     from tqdm import tqdm
 
+    bars: dict[str, tqdm] = {}
+    units = {"read": ("Reading", "file"), "embed": ("Embedding", "passage")}
+
+    def progress(stage: str, done: int, total: int, name: str) -> None:
+        if stage not in bars:
+            desc, unit = units[stage]
+            bars[stage] = tqdm(total=total, unit=unit, desc=desc, disable=quiet, smoothing=0.1)
+        bar = bars[stage]
+        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return progress, close
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.wiring import build_indexer
     from retrieval.documents import IngestError
+    from retrieval.store import StoreUnavailable
 
     indexer = build_indexer(settings)
-    with tqdm(unit="file", desc="Indexing", disable=args.quiet) as bar:
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.total = total
-            bar.n = done
-            bar.set_postfix_str(name[-40:], refresh=True)
-
-        try:
-            report = indexer.ingest(args.paths, progress=progress, prune=args.prune)
-        except IngestError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+    progress, close = tqdm_progress(args.quiet)
+    try:
+        report = indexer.ingest(args.paths, progress=progress, prune=args.prune)
+    except IngestError as exc:
+        close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        close()
+        print(
+            "\ninterrupted: what was indexed is kept; run the same command again to go on "
+            "(finished articles are skipped, a half-indexed one is indexed again)",
+            file=sys.stderr,
+        )
+        return 130
+    close()
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
+    minutes = max(report.embed_seconds, 1e-9) / 60
+    rate = (
+        f" ({report.articles / minutes:.0f} articles/min, {report.passages / minutes:.0f} "
+        f"passages/min while embedding)"
+        if report.passages
+        else ""
+    )
     print(
         f"{len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.pruned)} removed, "
-        f"{report.passages} passages indexed in {report.seconds:.1f}s "
+        f"{report.passages} passages indexed in {report.seconds:.1f}s{rate} "
         f"({indexer.store.count()} passages in the index)"
     )
     return 1 if report.errors and not (report.added or report.replaced or report.unchanged) else 0
@@ -96,6 +135,34 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def llm_server_command(settings: Settings, host: str, port: int) -> list[str]:
+    """llama.cpp's OpenAI-compatible server over the packaged model (joined and verified), as
+    Sanad runs it in process: same context, all cores, the same model name Sanad asks for.
+    One request at a time, each to its end: a new request must not cut the one being answered
+    (llama-cpp-python's server does that by default)."""
+    import os
+
+    from bot.wiring import model_path
+
+    return [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(model_path(settings)), "--model_alias", settings.llm_model,
+        "--n_ctx", str(settings.context_tokens),
+        "--n_threads", str(settings.threads or os.cpu_count() or 1),
+        "--interrupt_requests", "false", "--verbose", "false",
+        "--host", host, "--port", str(port),
+    ]  # fmt: skip
+
+
+def cmd_llm_server(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    command = llm_server_command(settings, args.host, args.port)
+    print(f"SANAD_LLM_URL=http://{args.host}:{args.port}/v1", file=sys.stderr, flush=True)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Export the web chat's feedback as a test set (JSON Lines, the evaluation format)."""
     from pathlib import Path
@@ -133,13 +200,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except TestSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with tqdm(unit="file", desc="Indexing the corpus", disable=args.quiet) as bar:
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.total, bar.n = total, done
-            bar.refresh()
-
+    progress, close = tqdm_progress(args.quiet)
+    try:
         store, report = index_corpus(testset, settings, progress)
+    finally:
+        close()
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
     options = EvalOptions(
@@ -191,6 +256,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--questions-from", help="SQuAD file whose parallel questions to ask")
     ev.add_argument("--report", help="folder for rows.jsonl, summary.md/.json/.png")
     ev.add_argument("--quiet", action="store_true", help="no progress bars")
+    server = commands.add_parser(
+        "llm-server", help="serve the packaged model over an OpenAI-compatible API"
+    )
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8080)
     feedback = commands.add_parser(
         "feedback-export", help="feedback from the web chat as a test set"
     )
@@ -210,6 +280,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "eval": cmd_eval,
     "feedback-export": cmd_feedback,
+    "llm-server": cmd_llm_server,
 }
 
 

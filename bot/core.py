@@ -26,19 +26,28 @@ from bot.citations import (
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
-from bot.generation import Generator, Message
-from bot.language import Language, detect_language
+from bot.generation import Generator, GeneratorUnavailable, Message
+from bot.language import Language, detect_language, is_other_language, strip_invisible
 from prompts import chat_messages, glosses
 from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
+from retrieval.store import StoreUnavailable
 
 MAX_QUESTION_CHARS = 2000
+# A service Sanad relies on is down (the Chroma server, the model server): the user is told,
+# and the next question works once it is back.
+UNAVAILABLE = (StoreUnavailable, GeneratorUnavailable)
+
+
+def unavailable_code(exc: Exception) -> str:
+    """The code (and TEXT key) of a service that is down."""
+    return "index_unavailable" if isinstance(exc, StoreUnavailable) else "model_unavailable"
 
 
 class QuestionError(ValueError):
     """A question Sanad cannot take; the message is for the user, `code` for programs
-    ("empty" or "too_long")."""
+    ("empty", "too_long" or "language")."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -272,7 +281,9 @@ class Bot:
 
 
 def check_question(question: str) -> str:
-    question = (question or "").strip()
+    """The question as Sanad reads it (invisible and bidi control characters removed), or a
+    QuestionError saying what is wrong in both languages."""
+    question = strip_invisible(question or "").strip()
     if not question:
         raise QuestionError("The question is empty. / السؤال فارغ.", "empty")
     if len(question) > MAX_QUESTION_CHARS:
@@ -280,5 +291,11 @@ def check_question(question: str) -> str:
             f"The question is longer than {MAX_QUESTION_CHARS} characters. / "
             f"السؤال أطول من {MAX_QUESTION_CHARS} حرف.",
             "too_long",
+        )
+    if is_other_language(question):
+        raise QuestionError(
+            "Sanad answers questions in Arabic or English; please ask in one of them. / "
+            "يجيب سند عن الأسئلة بالعربية أو الإنجليزية؛ اطرح سؤالك بإحداهما.",
+            "language",
         )
     return question

@@ -151,8 +151,8 @@ def index_corpus(
 ) -> tuple[PassageStore, IngestReport]:
     """The test set's corpus in a collection of its own; indexing again only adds what changed
     (and drops what left the corpus)."""
-    from bot.wiring import build_indexer, embedder
+    from bot.wiring import build_indexer, build_store
 
-    store = PassageStore(settings.index_dir, embedder(), corpus=testset.corpus_name)
+    store = build_store(settings, testset.corpus_name)
     report = build_indexer(settings, store).ingest(testset.corpus, progress=progress, prune=True)
     return store, report

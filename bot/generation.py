@@ -19,6 +19,84 @@ class Generator(Protocol):
     def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]: ...
 
 
+class OneAtATime:
+    """A model run in this process (llama.cpp, transformers) is not thread-safe: every call
+    holds a lock from its first token to its last, so chats asked at once queue here and each
+    gets a whole answer of its own. Subclasses write `_stream`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None: ...
+
+    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]: ...
+
+    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
+        with self._lock:
+            self._load()
+            yield from self._stream(messages, max_new_tokens)
+
+    def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
+        return "".join(self.stream(messages, max_new_tokens))
+
+
+class GeneratorUnavailable(RuntimeError):
+    """The language model server cannot be reached or failed to answer."""
+
+
+class OpenAIGenerator:
+    """Any OpenAI-compatible chat server, streamed: llama.cpp's own (`python -m
+    llama_cpp.server`, from llama-cpp-python[server]), vLLM or TGI on GPU machines. The server
+    serves many clients at once, so calls are not serialised here."""
+
+    def __init__(
+        self, base_url: str, model: str = "sanad", api_key: str = "none", timeout: float = 120.0
+    ) -> None:
+        from openai import OpenAI
+
+        self.base_url = base_url.rstrip("/")
+        if not self.base_url.endswith("/v1"):
+            self.base_url += "/v1"
+        self.model = model
+        self._client = OpenAI(
+            base_url=self.base_url, api_key=api_key, timeout=timeout, max_retries=1
+        )
+
+    def warm_up(self) -> None:
+        """Check that the server answers (the model is loaded by the server, not here)."""
+        import openai
+
+        try:
+            self._client.models.list()
+        except openai.APIError as exc:
+            raise GeneratorUnavailable(self._unreachable(exc)) from exc
+
+    def _unreachable(self, exc: Exception) -> str:
+        return f"the language model server at {self.base_url} cannot be reached ({exc})"
+
+    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
+        import openai
+
+        try:
+            chunks = self._client.chat.completions.create(
+                model=self.model, messages=messages, max_tokens=max_new_tokens,  # type: ignore[arg-type]
+                temperature=0.0, seed=0, stream=True,
+            )  # fmt: skip
+            for chunk in chunks:
+                text = chunk.choices[0].delta.content if chunk.choices else None
+                if text:
+                    yield text
+        except openai.APIError as exc:
+            raise GeneratorUnavailable(self._unreachable(exc)) from exc
+
+    def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
+        return "".join(self.stream(messages, max_new_tokens))
+
+
 def compact_state_cache(capacity_bytes: int) -> Any:
     """llama-cpp-python's LlamaRAMCache, keeping of each saved state's logits only the last
     row. Its states carry the logits of every prompt token (n_tokens × 151,936 floats: 250 MB
@@ -35,8 +113,8 @@ def compact_state_cache(capacity_bytes: int) -> Any:
     return CompactStateCache(capacity_bytes=capacity_bytes)
 
 
-class LlamaCppGenerator:
-    """A GGUF model run by llama.cpp on the CPU. Not thread-safe, so calls are serialised."""
+class LlamaCppGenerator(OneAtATime):
+    """A GGUF model run by llama.cpp on the CPU, one call at a time."""
 
     def __init__(
         self,
@@ -45,6 +123,7 @@ class LlamaCppGenerator:
         threads: int | None = None,
         prompt_cache_bytes: int = 512 << 20,
     ) -> None:
+        super().__init__()
         self.model_path = Path(model_path)
         self.context_tokens = context_tokens
         # llama-cpp-python's default is half the cores: on a 2-core laptop that halves speed
@@ -53,9 +132,8 @@ class LlamaCppGenerator:
         # system prompt and worked examples of either language) resumes from there.
         self.prompt_cache_bytes = prompt_cache_bytes
         self._llm: Any = None
-        self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
+    def _load(self) -> None:
         if self._llm is None:
             from llama_cpp import Llama
 
@@ -69,33 +147,28 @@ class LlamaCppGenerator:
             if self.prompt_cache_bytes:
                 self._llm.set_cache(compact_state_cache(self.prompt_cache_bytes))
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
-        with self._lock:
-            self.warm_up()
-            chunks = self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True
-            )
-            for chunk in chunks:
-                text = chunk["choices"][0]["delta"].get("content")
-                if text:
-                    yield text
-
-    def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
-        return "".join(self.stream(messages, max_new_tokens))
+    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]:
+        chunks = self._llm.create_chat_completion(
+            messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True
+        )
+        for chunk in chunks:
+            text = chunk["choices"][0]["delta"].get("content")
+            if text:
+                yield text
 
 
-class TransformersGenerator:
+class TransformersGenerator(OneAtATime):
     """A Hugging Face model from a local directory (or a GGUF file, through `gguf_file=`),
     streamed with TextIteratorStreamer. Uses the GPU when there is one."""
 
     def __init__(self, model_path: Path, device: str | None = None) -> None:
+        super().__init__()
         self.model_path = Path(model_path)
         self.device = device
         self._model: Any = None
         self._tokenizer: Any = None
-        self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
+    def _load(self) -> None:
         if self._model is not None:
             return
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local model only: never the hub
@@ -113,27 +186,20 @@ class TransformersGenerator:
         ).to(device)
         self._model.eval()
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
+    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]:
         from transformers import TextIteratorStreamer
 
-        with self._lock:
-            self.warm_up()
-            inputs = self._tokenizer.apply_chat_template(
-                messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-            ).to(self._model.device)
-            streamer = TextIteratorStreamer(
-                self._tokenizer, skip_prompt=True, skip_special_tokens=True
-            )
-            worker = threading.Thread(
-                target=self._model.generate,
-                kwargs={**inputs, "streamer": streamer, "max_new_tokens": max_new_tokens,
-                        "do_sample": False},
-            )  # fmt: skip
-            worker.start()
-            try:
-                yield from (text for text in streamer if text)
-            finally:
-                worker.join()
-
-    def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
-        return "".join(self.stream(messages, max_new_tokens))
+        inputs = self._tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        ).to(self._model.device)
+        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True)
+        worker = threading.Thread(
+            target=self._model.generate,
+            kwargs={**inputs, "streamer": streamer, "max_new_tokens": max_new_tokens,
+                    "do_sample": False},
+        )  # fmt: skip
+        worker.start()
+        try:
+            yield from (text for text in streamer if text)
+        finally:
+            worker.join()

@@ -39,7 +39,16 @@ class Settings(BaseSettings):
     # question (e5 cosine; measured: answerable ≥ 0.788, off-topic ≤ 0.770). 0 turns it off.
     min_relevance: float = 0.78
 
+    # A Chroma server (`chroma run`, `make chroma`), e.g. http://127.0.0.1:8000; unset: the
+    # embedded store under <data_dir>/index
+    chroma_url: str | None = None
+
     # Generation
+    # An OpenAI-compatible server (llama.cpp's, vLLM, TGI), e.g. http://127.0.0.1:8080/v1;
+    # unset: the packaged model, run in this process by llama.cpp
+    llm_url: str | None = None
+    llm_model: str = "sanad"  # the model name the server is asked for
+    llm_api_key: str = "none"  # sent as a bearer token; local servers ignore it
     generator: Literal["llama-cpp", "transformers"] = "llama-cpp"
     model_path: Path | None = None  # a GGUF file (llama.cpp) or HF model directory (transformers)
     context_tokens: int = 4096
@@ -53,7 +62,7 @@ class Settings(BaseSettings):
     # CORS origins: the portal pages allowed to call the API from a browser.
     api_keys: str = ""
     cors_origins: str = ""
-    max_upload_mb: int = 50
+    max_upload_mb: int = 50  # uploads, and any file ingested: this size or more is refused
 
     @property
     def models_dir(self) -> Path:

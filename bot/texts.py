@@ -25,6 +25,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "upload": "Add articles (.txt, .md, .html, .jsonl)",
         "add": "Add to the articles",
         "indexing": "Indexing {name}",
+        "reading": "Reading {name}",
         "added": "Added {added}, updated {replaced}, unchanged {unchanged} "
         "({passages} passages, {seconds:.1f} s). They can be asked about now.",
         "upload_errors": "Not added:",
@@ -43,6 +44,10 @@ TEXT: dict[Language, dict[str, str]] = {
         "export": "Export liked answers as a test set",
         "exported": "{count} questions in the evaluation format.",
         "error": "Something went wrong: {error}",
+        "index_unavailable": "The article index cannot be reached right now (its Chroma server "
+        "is down or restarting). Nothing is lost; please ask again in a moment.",
+        "model_unavailable": "The language model server cannot be reached right now. "
+        "Please ask again in a moment.",
     },
     "ar": {
         "title": "سند · Sanad",
@@ -63,6 +68,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "upload": "أضف مقالات (.txt و.md و.html و.jsonl)",
         "add": "أضفها إلى المقالات",
         "indexing": "جارٍ فهرسة {name}",
+        "reading": "جارٍ قراءة {name}",
         "added": "أضيف {added}، وحُدّث {replaced}، ولم يتغير {unchanged} "
         "({passages} مقطعًا، {seconds:.1f} ث). يمكنك السؤال عنها الآن.",
         "upload_errors": "لم يُضف:",
@@ -81,6 +87,9 @@ TEXT: dict[Language, dict[str, str]] = {
         "export": "صدّر الإجابات المفيدة كمجموعة اختبار",
         "exported": "{count} سؤالًا بصيغة التقييم.",
         "error": "حدث خطأ: {error}",
+        "index_unavailable": "تعذّر الوصول إلى فهرس المقالات الآن (خادم Chroma متوقف أو يُعاد "
+        "تشغيله). لم يُفقد شيء؛ أعد السؤال بعد قليل.",
+        "model_unavailable": "تعذّر الوصول إلى خادم النموذج اللغوي الآن. أعد السؤال بعد قليل.",
     },
 }
 

@@ -1,12 +1,13 @@
 """The web chat: Gradio Blocks as a thin adapter over Bot, Library and FeedbackStore
 (no retrieval or prompting here)."""
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.core import Answer, Bot, QuestionError, Sources, Token
+from bot.core import UNAVAILABLE, Answer, Bot, QuestionError, Sources, Token, unavailable_code
 from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
 from bot.library import Library, UploadError
@@ -19,6 +20,7 @@ EXAMPLES = [
     "How did China-Russia trade change between 2022 and 2023?",
     "ما الذي اتفق عليه لافروف ووانغ يي في بكين؟",
 ]
+logger = logging.getLogger("sanad")
 COLUMNS = ("col_title", "col_file", "col_date", "col_passages")  # of the articles table
 CSS = """
 .sanad-intro *, .sanad-question, .sanad-message, .sanad-message * {
@@ -81,6 +83,9 @@ def respond(
                 yield html, event
     except QuestionError as exc:
         yield notice_html(str(exc), language), None
+    except UNAVAILABLE as exc:
+        logger.warning("%s", exc)
+        yield notice_html(TEXT[language][unavailable_code(exc)], language), None
     except Exception as exc:  # the model or the index failed: say so in the chat, keep serving
         yield notice_html(TEXT[language]["error"].format(error=exc), language), None
 
@@ -145,7 +150,10 @@ def build_ui(
     def articles_table(language: Language = "en") -> dict[str, Any]:
         # Gradio's I18n does not reach a table's headers: they are set per browser language
         headers = [TEXT[language][k] for k in COLUMNS]
-        rows = [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+        try:
+            rows = [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+        except UNAVAILABLE:  # the Chroma server is down: an empty list until it is back
+            rows = []
         return {"headers": headers, "data": rows}
 
     def show_articles(request: gr.Request) -> dict[str, Any]:
@@ -161,13 +169,16 @@ def build_ui(
         if not files:
             return texts["no_files"], articles_table(language)
 
-        def report_progress(done: int, total: int, name: str) -> None:
-            progress((done, total), desc=texts["indexing"].format(name=name) if name else None)
+        def report_progress(stage: str, done: int, total: int, name: str) -> None:
+            label = texts["reading" if stage == "read" else "indexing"]
+            progress((done, total), desc=label.format(name=name) if name else None)
 
         try:
             report = library.add(files, progress=report_progress)
         except UploadError as exc:
             return str(exc), articles_table(language)
+        except UNAVAILABLE as exc:  # the copy is kept in uploads; adding again finishes it
+            return texts[unavailable_code(exc)], articles_table(language)
         lines = [texts["added"].format(
             added=len(report.added), replaced=len(report.replaced),
             unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,

@@ -7,7 +7,12 @@ from pathlib import Path
 
 from bot.conversation import QuestionRewriter
 from bot.core import Bot
-from bot.generation import Generator, LlamaCppGenerator, TransformersGenerator
+from bot.generation import (
+    Generator,
+    LlamaCppGenerator,
+    OpenAIGenerator,
+    TransformersGenerator,
+)
 from bot.model_file import QWEN_CODER_1_5B, verify
 from bot.settings import Settings
 from retrieval.chunking import Chunker
@@ -25,8 +30,11 @@ def embedder() -> E5Embeddings:
     return E5Embeddings()
 
 
-def build_store(settings: Settings) -> PassageStore:
-    return PassageStore(settings.index_dir, embedder(), corpus=settings.corpus)
+def build_store(settings: Settings, corpus: str | None = None) -> PassageStore:
+    """The passages of `corpus` (default: the chat's), in the embedded store or the server."""
+    return PassageStore(
+        settings.index_dir, embedder(), corpus=corpus or settings.corpus, url=settings.chroma_url
+    )
 
 
 def build_indexer(settings: Settings, store: PassageStore | None = None) -> Indexer:
@@ -38,7 +46,8 @@ def build_indexer(settings: Settings, store: PassageStore | None = None) -> Inde
         window_tokens=emb.window_tokens,
         window_count=emb.token_count,
     )
-    return Indexer(store or build_store(settings), chunker)
+    return Indexer(store or build_store(settings), chunker,
+                   max_file_bytes=settings.max_upload_mb << 20)  # fmt: skip
 
 
 def model_path(settings: Settings) -> Path:
@@ -49,6 +58,8 @@ def model_path(settings: Settings) -> Path:
 
 
 def build_generator(settings: Settings) -> Generator:
+    if settings.llm_url:
+        return OpenAIGenerator(settings.llm_url, settings.llm_model, settings.llm_api_key)
     path = model_path(settings)
     if settings.generator == "transformers":
         return TransformersGenerator(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from langchain_text_splitters import TextSplitter
 
@@ -112,7 +113,7 @@ class Chunker:
                     date=article.date,
                 )
             )
-        return passages
+        return [replace(p, parts=len(passages)) for p in passages]
 
     def _fitting_spans(
         self, text: str, offset: int, splitter: SentenceSplitter

@@ -6,7 +6,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 from retrieval.cleaning import clean_text, extract_date, pick_title
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+MAX_FILE_BYTES = 50 << 20  # a file this big is not an article (split a .jsonl corpus up)
 TESTSET_FILE = "questions.jsonl"  # the gold questions kept beside a corpus
 
 
@@ -56,6 +57,7 @@ class Passage:
     score: float = 0.0
     id: str = ""
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    parts: int = 0  # passages in its article: an ingest cut short is seen by a missing one
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -75,6 +77,8 @@ class Passage:
         }
         if self.date:
             meta["date"] = self.date
+        if self.parts:
+            meta["parts"] = self.parts
         return meta
 
     @classmethod
@@ -89,6 +93,7 @@ class Passage:
             date=meta.get("date") or None,
             score=score,
             id=id,
+            parts=int(meta.get("parts", 0)),
         )
 
 
@@ -101,13 +106,17 @@ def decode_bytes(data: bytes, name: str) -> str:
     if b"\x00" in data[:4096]:
         raise IngestError(f"{name} looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1256")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"{name} is not UTF-8, UTF-16 or cp1256 text") from exc
+        try:
+            text = data.decode("cp1256")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{name} is not UTF-8, UTF-16 or cp1256 text") from exc
+    head = text[:4096]
+    controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\n\r\f\v")
+    if controls > len(head) // 100:  # text has next to none; binary data is full of them
+        raise IngestError(f"{name} looks like a binary file, not text")
+    return text
 
 
 class _HTMLText(HTMLParser):
@@ -178,40 +187,76 @@ def make_article(
     )
 
 
-def _jsonl_articles(path: Path, text: str, source: str) -> Iterator[Article]:
+def _jsonl_articles(name: str, text: str, source: str) -> tuple[list[Article], list[str]]:
+    """Articles of a JSON Lines file, one per line; a broken line is reported, not fatal."""
+    articles: list[Article] = []
+    problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise IngestError(f"{path.name} line {number} is not valid JSON: {exc.msg}") from exc
-        body = record.get("text") or record.get("content") or record.get("body")
-        if not isinstance(record, dict) or not isinstance(body, str):
-            raise IngestError(f'{path.name} line {number} has no "text" field')
+            problems.append(f"{name} line {number} is not valid JSON ({exc.msg}); skipped")
+            continue
+        body = record.get("text") or record.get("content") or record.get("body") \
+            if isinstance(record, dict) else None  # fmt: skip
+        if not isinstance(body, str):
+            problems.append(f'{name} line {number} has no "text" field; skipped')
+            continue
         key = record.get("id") or record.get("url") or str(number)
-        yield make_article(
-            body, f"{source}#{key}", title=record.get("title"), date=record.get("date")
-        )
+        title, date = record.get("title"), record.get("date")
+        try:
+            articles.append(make_article(
+                body, f"{source}#{key}", title=title if isinstance(title, str) else None,
+                date=date if isinstance(date, str) else None,
+            ))  # fmt: skip
+        except IngestError as exc:
+            problems.append(f"{name} line {number}: {exc}; skipped")
+    return articles, problems
+
+
+def read_articles(
+    path: Path, source: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[list[Article], list[str]]:
+    """(articles, problems) of one file: a .jsonl file holds one article per line, and its
+    broken lines are problems while the others are kept; a file that cannot be read at all is
+    one problem and no article."""
+    source = source or path.name
+    suffix = path.suffix.lower()
+    try:
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise IngestError(
+                f"{path.name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})"
+            )
+        size = path.stat().st_size
+        if size >= max_bytes:
+            raise IngestError(
+                f"{path.name} is {size / 2**20:.0f} MB; files of {max_bytes >> 20} MB or more "
+                "are not read (split a large .jsonl corpus into smaller files)"
+            )
+        text = decode_bytes(path.read_bytes(), path.name)
+        if suffix == ".jsonl":
+            articles, problems = _jsonl_articles(path.name, text, source)
+            if not articles and not problems:
+                raise IngestError(f"{path.name} has no article in it")
+            return articles, problems
+        if suffix in (".html", ".htm"):
+            title, body = html_to_text(text)
+            return [make_article(body, source, title=title or None)], []
+        if suffix == ".md":
+            text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
+        return [make_article(text, source)], []
+    except (IngestError, OSError) as exc:
+        return [], [str(exc)]
 
 
 def load_file(path: Path, source: str | None = None) -> list[Article]:
-    """Articles in one file (a .jsonl file holds one per line)."""
-    source = source or path.name
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(
-            f"{path.name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})"
-        )
-    text = decode_bytes(path.read_bytes(), path.name)
-    if suffix == ".jsonl":
-        return list(_jsonl_articles(path, text, source))
-    if suffix in (".html", ".htm"):
-        title, body = html_to_text(text)
-        return [make_article(body, source, title=title or None)]
-    if suffix == ".md":
-        text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
-    return [make_article(text, source)]
+    """Articles in one file, strictly: any problem raises IngestError."""
+    articles, problems = read_articles(path, source)
+    if problems:
+        raise IngestError(problems[0])
+    return articles
 
 
 def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:

@@ -1,4 +1,9 @@
-"""Ingest: files → articles → passages → store, skipping what is already indexed."""
+"""Ingest: files → articles → passages → store, in batches, resumable, skipping what is
+already indexed.
+
+Each passage records how many passages its article has (`parts`), so an ingest cut short
+(Ctrl-C, kill, a crash) leaves nothing that looks finished: the next run finds the article
+incomplete and indexes it again (ids come from content, so nothing is duplicated)."""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from retrieval.chunking import Chunker
-from retrieval.documents import IngestError, find_files, load_file
-from retrieval.store import PassageStore
+from retrieval.documents import MAX_FILE_BYTES, Passage, find_files, read_articles
+from retrieval.store import IndexedArticle, PassageStore
 
-Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
+Stage = Literal["read", "embed"]
+# (stage, done, total, name): files read of all, then passages embedded of all to embed
+Progress = Callable[[Stage, int, int, str], None]
+BATCH_PASSAGES = 128  # passages embedded and written together: the unit of progress
 
 
 @dataclass
@@ -23,18 +32,43 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
+    embed_seconds: float = 0.0  # of `seconds`, embedding and writing the passages
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.replaced or self.pruned)
 
+    @property
+    def articles(self) -> int:
+        """Articles indexed by this run (new or replaced)."""
+        return len(self.added) + len(self.replaced)
+
+
+@dataclass
+class _Job:
+    """One article to (re)index: its passages, and the ids of what it replaces."""
+
+    source: str
+    passages: list[Passage]
+    stale: list[str]
+    replaces: bool
+
 
 class Indexer:
-    """Adds new articles, replaces changed ones (same source, new text), skips unchanged ones."""
+    """Adds new articles, replaces changed ones (same source, new text), skips unchanged ones,
+    and with `prune` removes articles whose source is gone."""
 
-    def __init__(self, store: PassageStore, chunker: Chunker) -> None:
+    def __init__(
+        self,
+        store: PassageStore,
+        chunker: Chunker,
+        batch_passages: int = BATCH_PASSAGES,
+        max_file_bytes: int = MAX_FILE_BYTES,
+    ) -> None:
         self.store = store
         self.chunker = chunker
+        self.batch_passages = batch_passages
+        self.max_file_bytes = max_file_bytes
 
     def ingest(
         self,
@@ -46,36 +80,72 @@ class Indexer:
         report = IngestReport()
         files = find_files(paths)
         indexed = self.store.sources()
-        seen: set[str] = set()
-        for done, (path, source) in enumerate(files):
-            if progress:
-                progress(done, len(files), source)
-            try:
-                articles = load_file(path, source)
-            except (IngestError, OSError) as exc:
-                report.errors.append(str(exc))
-                continue
-            for article in articles:
-                seen.add(article.source)
-                old_doc, old_ids = indexed.get(article.source, (None, []))
-                if old_doc == article.id:
-                    report.unchanged.append(article.source)
-                    continue
-                passages = self.chunker.split(article)
-                # New passages go in before old ones go out: an interruption loses nothing.
-                self.store.add(passages)
-                new_ids = {p.id for p in passages}
-                self.store.delete_ids([i for i in old_ids if i not in new_ids])
-                (report.replaced if old_doc else report.added).append(article.source)
-                report.passages += len(passages)
+        jobs, seen = self._plan(files, indexed, report, progress)
+        embed_started = time.perf_counter()
+        self._run(jobs, report, progress)
+        report.embed_seconds = time.perf_counter() - embed_started
         if prune:
-            for source, (_, ids) in indexed.items():
+            for source, article in indexed.items():
                 if source not in seen:
-                    self.store.delete_ids(ids)
+                    self.store.delete_ids(article.ids)
                     report.pruned.append(source)
-        if progress:
-            progress(len(files), len(files), "")
         if report.changed or len(self.store.keywords) != self.store.count():
             self.store.rebuild_keyword_index()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _plan(
+        self,
+        files: list[tuple[Path, str]],
+        indexed: dict[str, IndexedArticle],
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> tuple[list[_Job], set[str]]:
+        """Read every file; what is new, changed or left incomplete becomes a job."""
+        jobs: list[_Job] = []
+        seen: set[str] = set()
+        for done, (path, source) in enumerate(files):
+            if progress:
+                progress("read", done, len(files), source)
+            articles, problems = read_articles(path, source, self.max_file_bytes)
+            report.errors.extend(problems)
+            for article in articles:
+                if article.source in seen:
+                    report.errors.append(f"{article.source} appears twice; the first was kept")
+                    continue
+                seen.add(article.source)
+                old = indexed.get(article.source, IndexedArticle())
+                stale = [i for doc, ids in old.versions.items() if doc != article.id for i in ids]
+                if old.complete(article.id):
+                    report.unchanged.append(article.source)
+                    if stale:  # an earlier replacement was cut short before the old went
+                        self.store.delete_ids(stale)
+                    continue
+                replaces = any(doc != article.id for doc in old.versions)
+                jobs.append(_Job(article.source, self.chunker.split(article), stale, replaces))
+        if progress:
+            progress("read", len(files), len(files), "")
+        return jobs, seen
+
+    def _run(self, jobs: list[_Job], report: IngestReport, progress: Progress | None) -> None:
+        """Embed and write the jobs' passages in batches of whole articles; an article's old
+        passages go only after all its new ones are in, so an interruption loses nothing."""
+        total = sum(len(job.passages) for job in jobs)
+        done = 0
+        if progress and total:
+            progress("embed", 0, total, "")
+        batch: list[_Job] = []
+        for position, job in enumerate(jobs):
+            batch.append(job)
+            size = sum(len(j.passages) for j in batch)
+            if size < self.batch_passages and position + 1 < len(jobs):
+                continue
+            self.store.add([p for j in batch for p in j.passages])
+            self.store.delete_ids([i for j in batch for i in j.stale])
+            for finished in batch:
+                (report.replaced if finished.replaces else report.added).append(finished.source)
+            done += size
+            report.passages = done
+            if progress:
+                progress("embed", done, total, job.source)
+            batch = []

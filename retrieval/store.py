@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -26,15 +31,79 @@ def collection_name(corpus: str, embedder: str) -> str:
     return name[:500] or "sanad"
 
 
-def chroma_client(directory: Path) -> Any:
-    """An embedded, persistent Chroma client that never phones home."""
+class StoreUnavailable(RuntimeError):
+    """The Chroma server cannot be reached (stopped, restarting, wrong address)."""
+
+
+@contextmanager
+def reachable(url: str | None) -> Iterator[None]:
+    """Turn a Chroma server's connection failures into StoreUnavailable, naming the server."""
+    import httpx
+
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise StoreUnavailable(f"the Chroma server at {url} cannot be reached ({exc})") from exc
+    except ValueError as exc:  # chromadb's HttpClient says so with a ValueError
+        if "Could not connect" not in str(exc):
+            raise
+        raise StoreUnavailable(f"the Chroma server at {url} cannot be reached") from exc
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(method: F) -> F:
+    """A PassageStore method whose Chroma errors of connection say StoreUnavailable."""
+
+    @wraps(method)
+    def call(self: PassageStore, *args: Any, **kwargs: Any) -> Any:
+        with reachable(self.url):
+            return method(self, *args, **kwargs)
+
+    @wraps(method)
+    def call_generator(self: PassageStore, *args: Any, **kwargs: Any) -> Any:
+        with reachable(self.url):
+            yield from method(self, *args, **kwargs)
+
+    return call_generator if inspect.isgeneratorfunction(method) else call  # type: ignore
+
+
+def chroma_client(directory: Path, url: str | None = None) -> Any:
+    """A Chroma client that never phones home: a server's (`url`, as `chroma run` serves it)
+    when given, else an embedded, persistent one in `directory`."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        with reachable(url):
+            return chromadb.HttpClient(
+                host=parts.hostname or "localhost",
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=settings,
+            )
     directory.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(directory), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    return chromadb.PersistentClient(path=str(directory), settings=settings)
+
+
+@dataclass
+class IndexedArticle:
+    """What the index holds of one source: its passages grouped by article version (doc_id),
+    and how many passages each version should have (0 when not recorded)."""
+
+    versions: dict[str, list[str]] = field(default_factory=dict)
+    parts: dict[str, int] = field(default_factory=dict)
+
+    def complete(self, doc_id: str) -> bool:
+        """Every passage of this version is in (an interrupted ingest may leave a part)."""
+        return doc_id in self.versions and self.parts.get(doc_id, 0) <= len(self.versions[doc_id])
+
+    @property
+    def ids(self) -> list[str]:
+        return [pid for ids in self.versions.values() for pid in ids]
 
 
 class KeywordIndex:
@@ -106,8 +175,11 @@ class PassageStore:
         corpus: str = "seeds",
         embedder_name: str | None = None,
         client: Any = None,
+        url: str | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.url = url  # a Chroma server; None: the embedded store in `directory`
+        self.corpus = corpus
         self.embeddings = embeddings
         name = embedder_name or getattr(embeddings, "name", type(embeddings).__name__)
         self.collection_name = collection_name(corpus, name)
@@ -117,19 +189,23 @@ class PassageStore:
 
     @property
     def vectors(self) -> Chroma:
-        """The LangChain Chroma vector store (opened on first use)."""
+        """The LangChain Chroma vector store (opened on first use; a server that could not
+        be reached is tried again on the next use)."""
         if self._vectors is None:
-            self._vectors = Chroma(
-                collection_name=self.collection_name,
-                embedding_function=self.embeddings,
-                client=self._client or chroma_client(self.directory / "chroma"),
-                collection_configuration=COSINE,  # type: ignore[arg-type]
-            )
+            with reachable(self.url):
+                self._vectors = Chroma(
+                    collection_name=self.collection_name,
+                    embedding_function=self.embeddings,
+                    client=self._client or chroma_client(self.directory / "chroma", self.url),
+                    collection_configuration=COSINE,  # type: ignore[arg-type]
+                )
         return self._vectors
 
+    @guarded
     def count(self) -> int:
         return self.vectors._collection.count()
 
+    @guarded
     def add(self, passages: list[Passage]) -> None:
         """Embed and upsert passages (ids come from content: adding twice changes nothing)."""
         for start in range(0, len(passages), PAGE):
@@ -140,29 +216,36 @@ class PassageStore:
                 ids=[p.id for p in page],
             )
 
+    @guarded
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), PAGE):
             self.vectors.delete(ids=ids[start : start + PAGE])
 
-    def sources(self) -> dict[str, tuple[str, list[str]]]:
-        """source → (doc_id, passage ids) for everything indexed."""
-        found: dict[str, tuple[str, list[str]]] = {}
+    @guarded
+    def sources(self) -> dict[str, IndexedArticle]:
+        """source → what is indexed of it, for everything indexed."""
+        found: dict[str, IndexedArticle] = {}
         for pid, _, meta in self._pages(include=["metadatas"]):
-            doc_id, ids = found.setdefault(str(meta["source"]), (str(meta["doc_id"]), []))
-            ids.append(pid)
+            article = found.setdefault(str(meta["source"]), IndexedArticle())
+            doc_id = str(meta["doc_id"])
+            article.versions.setdefault(doc_id, []).append(pid)
+            article.parts[doc_id] = int(meta.get("parts", 0))
         return found
 
+    @guarded
     def metadatas(self) -> Iterator[dict[str, Any]]:
         """Every passage's metadata (source, doc_id, title, date, offsets), without its text."""
         for _, _, meta in self._pages(include=["metadatas"]):
             yield meta
 
+    @guarded
     def passages(self) -> list[Passage]:
         return [
             Passage.from_metadata(pid, text, meta)
             for pid, text, meta in self._pages(include=["metadatas", "documents"])
         ]
 
+    @guarded
     def get(self, ids: list[str]) -> list[Passage]:
         """Passages by id, in the order asked (ids not found are left out)."""
         if not ids:
@@ -188,6 +271,7 @@ class PassageStore:
         passages = self.passages()
         self.keywords.build([p.id for p in passages], [p.text for p in passages])
 
+    @guarded
     def dense_search(self, query: str, k: int) -> list[Passage]:
         """Nearest passages by cosine similarity (score = 1 - cosine distance)."""
         if k <= 0:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from retrieval.indexer import Indexer
 from retrieval.search import HybridRetriever
 from retrieval.store import PassageStore
 from tests.fakes import HashEmbeddings
+from tests.server import ChromaServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -34,6 +37,24 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """One real Chroma server for the session (tests keep to collections of their own)."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> PassageStore:
+    """The store's contract holds for the embedded Chroma and for a Chroma server alike."""
+    if request.param == "embedded":
+        return PassageStore(tmp_path / "index", HashEmbeddings())
+    server = request.getfixturevalue("chroma_server")
+    corpus = f"t-{uuid.uuid4().hex[:12]}"  # a collection of this test's own on the server
+    return PassageStore(tmp_path / "index", HashEmbeddings(), corpus=corpus, url=server.url)
 
 
 @pytest.fixture

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
+import time
 from collections.abc import Iterator
 
 from langchain_core.embeddings import Embeddings
 
+from bot.generation import OneAtATime
 from retrieval.arabic import tokenize
 
 
@@ -59,3 +62,31 @@ class ScriptedGenerator:
 
     def generate(self, messages: list[dict[str, str]], max_new_tokens: int = 256) -> str:
         return "".join(self.stream(messages, max_new_tokens))
+
+
+class OneAtATimeEcho(OneAtATime):
+    """A model that must not be entered by two threads at once (as llama.cpp), behind the
+    product's own serialisation: it answers each question with its scripted reply, slowly,
+    and counts how many callers were ever inside at once."""
+
+    def __init__(self, replies: dict[str, str], delay: float = 0.005) -> None:
+        super().__init__()
+        self.replies = replies
+        self.delay = delay
+        self.inside = 0
+        self.most_inside = 0
+        self._count = threading.Lock()
+
+    def _stream(self, messages: list[dict[str, str]], max_new_tokens: int) -> Iterator[str]:
+        with self._count:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+        try:
+            asked = messages[-1]["content"]
+            (reply,) = [r for q, r in self.replies.items() if q in asked]
+            for index, word in enumerate(reply.split(" ")):
+                time.sleep(self.delay)
+                yield word if index == 0 else " " + word
+        finally:
+            with self._count:
+                self.inside -= 1

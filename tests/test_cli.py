@@ -19,7 +19,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_ingest_shows_progress_and_is_idempotent(tmp_path: Path) -> None:
     first = run("ingest", "seeds")
     assert first.returncode == 0, first.stderr
-    assert "5 added" in first.stdout and "Indexing" in first.stderr and "5/5" in first.stderr
+    assert "5 added" in first.stdout and "Reading" in first.stderr and "5/5" in first.stderr
+    assert "Embedding" in first.stderr and "79/79" in first.stderr
     second = run("ingest", "seeds")
     assert "0 added" in second.stdout and "5 unchanged" in second.stdout
     assert (Path(os.environ["SANAD_DATA_DIR"]) / "index" / "chroma").is_dir()

@@ -3,10 +3,18 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from retrieval.chunking import Chunker
 from retrieval.indexer import Indexer
 from retrieval.store import KeywordIndex, PassageStore, collection_name
 from tests.fakes import HashEmbeddings
+
+
+@pytest.fixture
+def hash_indexer(any_store: PassageStore) -> Indexer:
+    """Every test here runs on the embedded store and on a real Chroma server."""
+    return Indexer(any_store, Chunker(window_count=HashEmbeddings().token_count))
 
 
 def copy_seeds(seeds_dir: Path, tmp_path: Path) -> Path:
@@ -64,11 +72,12 @@ def test_bad_files_are_reported_and_the_rest_indexed(hash_indexer: Indexer, seed
     assert report.errors == ["empty.txt is empty"]
 
 
-def test_index_persists_across_processes(tmp_path: Path, seeds_dir: Path) -> None:
-    store = PassageStore(tmp_path / "index", HashEmbeddings())
-    Indexer(store, Chunker()).ingest([seeds_dir])
+def test_index_persists_across_processes(hash_indexer: Indexer, seeds_dir: Path) -> None:
+    store = hash_indexer.store
+    hash_indexer.ingest([seeds_dir])
     count = store.count()
-    reopened = PassageStore(tmp_path / "index", HashEmbeddings())  # as a new process would
+    # as a new process would open it
+    reopened = PassageStore(store.directory, HashEmbeddings(), corpus=store.corpus, url=store.url)
     assert reopened.count() == count
     assert len(reopened.keywords) == count
     best = reopened.keyword_search("معاهدة ستارت الجديدة", 1)[0]
@@ -89,3 +98,74 @@ def test_keyword_index_ranks_by_normalised_stemmed_terms(tmp_path: Path) -> None
     assert [pid for pid, _ in index.search("والتجاره", 3)] == ["a"]
     assert index.search("كلمة غائبة", 3) == []
     assert index.search("", 3) == []
+
+
+def brief(i: int) -> str:
+    return (
+        f"نشرة رقم {i} عن التجارة\nارتفع حجم التبادل التجاري بنسبة {i} بالمئة هذا العام. "
+        f"وقال مسؤولون إن الرقم {i} يعكس نمو العلاقات. وأضافوا أن الزيادة ستستمر.\n"
+    )
+
+
+def write_briefs(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"brief-{i:03d}.txt").write_text(brief(i), encoding="utf-8")
+    return folder
+
+
+def test_an_interrupted_ingest_resumes_without_duplicates(hash_indexer: Indexer,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    corpus = write_briefs(tmp_path / "briefs", 30)
+    hash_indexer.batch_passages = 8
+    batches = []
+
+    def interrupt(stage: str, done: int, total: int, name: str) -> None:
+        if stage == "embed" and done:
+            batches.append(done)
+            if len(batches) == 2:
+                raise KeyboardInterrupt  # Ctrl-C in the middle of the ingest
+
+    with pytest.raises(KeyboardInterrupt):
+        hash_indexer.ingest([corpus], progress=interrupt)
+    store = hash_indexer.store
+    kept = store.count()
+    assert 0 < kept < 30 and kept == batches[-1], "what was written before Ctrl-C is kept"
+    resumed = hash_indexer.ingest([corpus])
+    assert len(resumed.unchanged) == kept and len(resumed.added) == 30 - kept
+    again = hash_indexer.ingest([corpus])
+    assert len(again.unchanged) == 30 and again.passages == 0
+    ids = [p.id for p in store.passages()]
+    assert len(ids) == len(set(ids)) == store.count() == len(store.keywords)
+    assert all(a.complete(d) for a in store.sources().values() for d in a.versions)
+    assert [p.source for p in store.keyword_search("نشرة رقم 17", 1)] == ["brief-017.txt"]
+
+
+def test_a_half_indexed_article_is_indexed_again(hash_indexer: Indexer, seeds_dir: Path) -> None:
+    store = hash_indexer.store
+    hash_indexer.ingest([seeds_dir])
+    count = store.count()
+    article = store.sources()["000_479f4305cba7f61e.txt"]
+    ((doc_id, ids),) = article.versions.items()
+    store.delete_ids(ids[len(ids) // 2 :])  # as if killed after writing half of its passages
+    assert not store.sources()["000_479f4305cba7f61e.txt"].complete(doc_id)
+    report = hash_indexer.ingest([seeds_dir])
+    assert report.added == ["000_479f4305cba7f61e.txt"] and len(report.unchanged) == 4
+    assert store.count() == count and store.sources()["000_479f4305cba7f61e.txt"].complete(doc_id)
+
+
+def test_a_replacement_cut_short_is_finished(hash_indexer: Indexer, seeds_dir: Path,
+                                             tmp_path: Path) -> None:  # fmt: skip
+    corpus = copy_seeds(seeds_dir, tmp_path)
+    store = hash_indexer.store
+    hash_indexer.ingest([corpus])
+    path = corpus / "001_322b6b5cc92a09ad.txt"
+    path.write_text(path.read_text() + "\nفقرة جديدة أضيفت إلى المقال لاحقا.\n")
+    from retrieval.documents import load_file
+
+    # killed after the new version's passages went in, before the old ones went out
+    store.add(hash_indexer.chunker.split(load_file(path, path.name)[0]))
+    assert len(store.sources()["001_322b6b5cc92a09ad.txt"].versions) == 2
+    report = hash_indexer.ingest([corpus])
+    assert report.unchanged.count("001_322b6b5cc92a09ad.txt") == 1 and not report.added
+    assert len(store.sources()["001_322b6b5cc92a09ad.txt"].versions) == 1

@@ -21,10 +21,12 @@ def test_an_added_article_is_listed_and_found(hash_indexer: Indexer, tmp_path: P
     upload.write_text(ARTICLE, encoding="utf-8")
     library = Library(hash_indexer.store, hash_indexer, tmp_path / "uploads")
     seen = []
-    report = library.add([upload], progress=lambda done, total, name: seen.append((done, total)))
+    report = library.add(
+        [upload], progress=lambda stage, done, total, name: seen.append((stage, done, total))
+    )
     assert report.added == ["desalination.txt"] and report.passages >= 1
     assert (tmp_path / "uploads" / "desalination.txt").read_text("utf-8") == ARTICLE
-    assert seen[-1] == (1, 1)
+    assert ("read", 1, 1) in seen and seen[-1] == ("embed", report.passages, report.passages)
     (article,) = library.articles()
     assert article.file == "desalination.txt" and article.title.startswith("المغرب يفتتح")
     hits = HybridRetriever(store=hash_indexer.store, k=2).search("محطة تحلية المياه في المغرب")

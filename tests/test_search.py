@@ -4,6 +4,13 @@ import pytest
 
 from retrieval.documents import Passage
 from retrieval.search import HybridRetriever, diversify, reciprocal_rank_fusion
+from retrieval.store import PassageStore
+
+
+@pytest.fixture
+def hash_store(any_store: PassageStore) -> PassageStore:
+    """Searching works alike on the embedded store and on a Chroma server."""
+    return any_store
 
 
 def passage(pid: str, doc: str = "d", score: float = 0.0) -> Passage:
