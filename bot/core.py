@@ -27,6 +27,14 @@ from bot.citations import (
 )
 from bot.conversation import History, QuestionRewriter
 from bot.generation import Generator, GeneratorUnavailable, Message
+from bot.guard import (
+    defang,
+    echoes_orders,
+    example_numbers,
+    is_instruction,
+    leaks_instructions,
+    off_task,
+)
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from prompts import chat_messages, glosses
 from retrieval.documents import Passage
@@ -125,7 +133,7 @@ def format_passages(passages: Sequence[Passage], gloss: bool = False) -> str:
     names and terms in it (a small model cannot be trusted to transliterate them back)."""
     blocks = []
     for n, passage in enumerate(passages, start=1):
-        block = f"[{n}] {passage.text}"
+        block = f"[{n}] {defang(passage.text)}"  # sentences addressed to an AI are cut
         if gloss and (found := glosses(passage.text)):
             block += "\n(" + "; ".join(f"{ar} = {en}" for ar, en in found) + ")"
         blocks.append(block)
@@ -193,7 +201,8 @@ class Bot:
         yield Sources(passages, language, query=question)
         raw = ""
         markers = MarkerFilter(len(passages))
-        if passages and self.relevant(passages):
+        # a question that gives the assistant orders is not a question about the articles
+        if passages and self.relevant(passages) and not is_instruction(question):
             for piece in self.generator.stream(
                 self.messages(question, passages, language), self.max_new_tokens
             ):
@@ -232,6 +241,14 @@ class Bot:
         text = drop_invalid_markers(normalize_markers(raw), len(passages))
         if not passages or not text or is_refusal(text):
             return declined
+        texts = [p.text for p in passages]
+        if (
+            leaks_instructions(text)
+            or off_task(text)
+            or echoes_orders(text, texts)
+            or example_numbers(text, texts)
+        ):
+            return declined  # its instructions, itself or its worked examples: not the articles
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         citations = build_citations(text, passages)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import Bot, QuestionError, check_question
 from bot.feedback import FeedbackStore
+from bot.generation import OpenAIGenerator
 from bot.library import Library
 from bot.server import create_app
 from bot.settings import Settings
@@ -18,7 +19,7 @@ from retrieval.indexer import Indexer
 from retrieval.search import HybridRetriever
 from retrieval.store import PassageStore
 from tests.fakes import HashEmbeddings, OneAtATimeEcho, ScriptedGenerator
-from tests.server import ChromaServer, serving
+from tests.server import ChromaServer, free_port, serving
 
 AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
 CP1256_ARTICLE = (
@@ -248,3 +249,16 @@ def test_the_chroma_server_stopped_mid_session(seeds_dir: Path, tmp_path: Path) 
             assert httpx.get(f"{url}/api/health", timeout=10).json()["passages"] == count
     finally:
         server.stop()
+
+
+def test_a_model_server_that_is_down_is_a_clear_error(hash_indexer: Indexer, seeds_dir: Path,
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    hash_indexer.ingest([seeds_dir])
+    nobody = OpenAIGenerator(f"http://127.0.0.1:{free_port()}", model="sanad")
+    _, app = serve(hash_indexer, tmp_path, nobody)
+    with serving(app) as url:
+        response = httpx.post(f"{url}/api/ask", json={"question": AR_TRADE}, timeout=60)
+        assert response.status_code == 503
+        error = response.json()["error"]
+        assert error["code"] == "model_unavailable" and "cannot be reached" in error["message"]
+        assert "تعذّر" in error["message"]
