@@ -147,6 +147,15 @@ class LlamaCppGenerator(OneAtATime):
             if self.prompt_cache_bytes:
                 self._llm.set_cache(compact_state_cache(self.prompt_cache_bytes))
 
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        """Tokens the model reads for these messages (Qwen's ChatML: 5 around each message,
+        3 to open the answer)."""
+        with self._lock:
+            self._load()
+            count = sum(len(self._llm.tokenize(m["content"].encode(), False, True)) + 5
+                        for m in messages)  # fmt: skip
+        return count + 3
+
     def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]:
         chunks = self._llm.create_chat_completion(
             messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True

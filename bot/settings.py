@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     chunk_tokens: int = 192
     chunk_overlap_tokens: int = 96
     sentence_windows: bool = True  # give the model each passage's best sentences, not all of it
+    # Sentence windows the model reads: `min_windows` always, up to `max_windows` while as
+    # close to the question as the last taken (within `window_margin`, e5 cosine)
+    min_windows: int = 2
+    max_windows: int = 4
+    window_margin: float = 0.005
     # Decline without generating when the best sentence is less similar than this to the
     # question (e5 cosine; measured: answerable ≥ 0.788, off-topic ≤ 0.770). 0 turns it off.
     min_relevance: float = 0.78

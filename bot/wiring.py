@@ -73,7 +73,11 @@ def build_bot(
     retriever = HybridRetriever(
         store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
     )
-    focus = SentenceFocus(store.embeddings) if settings.sentence_windows else None
+    focus = (
+        SentenceFocus(store.embeddings, max_windows=settings.max_windows,
+                      min_windows=settings.min_windows, margin=settings.window_margin)
+        if settings.sentence_windows else None
+    )  # fmt: skip
     generator = generator or build_generator(settings)
     return Bot(
         retriever,

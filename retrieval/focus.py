@@ -17,14 +17,21 @@ from retrieval.documents import Passage
 
 
 class SentenceFocus:
-    """The `max_windows` sentences of the retrieved passages most similar to the query (by
-    the embedder), each widened by the sentences after it while shorter than `min_words`,
-    as passages of their own, best first. Windows never repeat or overlap."""
+    """The sentences of the retrieved passages most similar to the query (by the embedder),
+    each widened by the sentences after it while shorter than `min_words`, as passages of their
+    own, best first. Windows never repeat or overlap.
+
+    `min_windows` of them always, and more, up to `max_windows`, only while they are as close
+    to the query as the last one taken (within `margin`): when one or two sentences clearly
+    win, the model reads just those (every prompt token costs ~13 ms on two cores)."""
 
     def __init__(self, embeddings: Embeddings, max_windows: int = 4, min_words: int = 12,
-                 cache_size: int = 4096) -> None:  # fmt: skip
+                 cache_size: int = 4096, min_windows: int | None = None,
+                 margin: float = 0.005) -> None:  # fmt: skip
         self.embeddings = embeddings
         self.max_windows = max_windows
+        self.min_windows = max_windows if min_windows is None else min_windows
+        self.margin = margin
         self.min_words = min_words
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = cache_size
@@ -66,6 +73,8 @@ class SentenceFocus:
             taken = covered.setdefault(passage.doc_id, [])
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
+            if len(windows) >= self.min_windows and scores[index] < windows[-1].score - self.margin:
+                break
             taken.append(span)
             windows.append(
                 replace(

@@ -54,3 +54,17 @@ def test_sentence_vectors_are_cached() -> None:
     calls = embeddings.calls
     focus.focus("الأمن في أوراسيا", [chunk(0, len(ARTICLE))])
     assert embeddings.calls == calls
+
+
+def test_more_windows_only_while_they_are_as_close_as_the_last() -> None:
+    passages = [chunk(0, len(ARTICLE))]
+    everything = SentenceFocus(HashEmbeddings(), max_windows=10, min_words=1)
+    scores = [w.score for w in everything.focus("التجارة الصينية الروسية", passages)]
+    assert len(scores) > 3
+    strict = SentenceFocus(HashEmbeddings(), max_windows=10, min_words=1, min_windows=2, margin=0)
+    kept = strict.focus("التجارة الصينية الروسية", passages)
+    # two always; then only windows scoring at least as high as the last one taken (ties)
+    expected = 2 + sum(1 for s in scores[2:] if s >= scores[1])
+    assert len(kept) == expected < len(scores)
+    loose = SentenceFocus(HashEmbeddings(), max_windows=3, min_words=1, min_windows=2, margin=1)
+    assert len(loose.focus("التجارة الصينية الروسية", passages)) == 3
