@@ -19,6 +19,20 @@ from retrieval.chunking import split_sentences
 from retrieval.documents import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
+MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
 XQUAD_AR = ROOT.parent / "shared" / "data" / "xquad" / "xquad.ar.json"
 
 
@@ -47,7 +61,7 @@ def article(i: int, pool: list[list[str]]) -> str:
     date = datetime.date(2015, 1, 1) + datetime.timedelta(days=i % 3650)
     words = body[0].split()[:8]
     title = " ".join(words).rstrip("،.:؛") + f" (نشرة {i})"
-    return f"{title}\nبتاريخ {date.isoformat()}\n\n" + "\n".join(body) + "\n"
+    return f"{title}\n{date.day} {MONTHS[date.month - 1]} {date.year}\n\n" + "\n".join(body) + "\n"
 
 
 def write_corpus(folder: Path, count: int) -> int:
