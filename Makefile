@@ -46,9 +46,14 @@ $(CHROMIUM):
 test: setup $(CHROMIUM)
 	$(PY) -m pytest
 
-# Time to first token and total answer time for the reference questions (medians).
+# Benchmarks (about 25 minutes on 2 cores): results as JSON and Markdown in bench/results/,
+# gathered in bench/results/README.md. Each can be run alone: python -m bench.<name> --help
 bench: setup
-	$(PY) -m bench.answers --json bench/answers.json
+	$(PY) -m bench.ingestion
+	$(PY) -m bench.retrieval
+	$(PY) -m bench.answers
+	$(PY) -m bench.serving
+	$(PY) -m bench.summary
 
 # The gold seed questions, answered by the real bot (about 8 minutes on 2 cores).
 eval: setup
