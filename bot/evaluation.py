@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.core import Bot
 from bot.generation import Generator
-from bot.language import detect_language
+from bot.language import detect_language, has_letters
 from bot.metrics import (
     citation_scores,
     contains_answer,
@@ -53,7 +53,8 @@ def score_answer(case: Case, answer: dict[str, Any]) -> dict[str, float]:
     text, refused = answer["answer"], answer["refused"]
     scores: dict[str, float] = {
         "refused": float(refused),
-        "language_match": float(detect_language(text) == case.lang),
+        # an answer of figures only ("26.3٪ [1].") is in no language, so in the right one
+        "language_match": float(detect_language(text) == case.lang or not has_letters(text)),
     }
     if not case.unanswerable and case.answers:
         shown = "" if refused else text

@@ -51,6 +51,11 @@ OTHER_WORDS = frozenset({
 # fmt: on
 
 
+def has_letters(text: str) -> bool:
+    """Whether the text has Arabic or Latin letters (an answer of figures only has none)."""
+    return bool(ARABIC_LETTER.search(text) or LATIN_LETTER.search(text))
+
+
 def strip_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 

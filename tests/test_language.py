@@ -13,3 +13,10 @@ def test_arabic_with_latin_names_is_still_arabic() -> None:
 def test_no_letters_or_other_scripts_default_to_english() -> None:
     assert detect_language("2023?") == "en"
     assert detect_language("Quelle est la population du Brésil ?") == "en"
+
+
+def test_figures_alone_have_no_letters() -> None:
+    from bot.language import has_letters
+
+    assert not has_letters("26.3٪ [1].") and has_letters("26.3% rise [1]")
+    assert has_letters("ارتفعت 26.3٪")
