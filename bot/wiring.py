@@ -75,7 +75,8 @@ def build_bot(
     )
     focus = (
         SentenceFocus(store.embeddings, max_windows=settings.max_windows,
-                      min_windows=settings.min_windows, margin=settings.window_margin)
+                      min_windows=settings.min_windows, margin=settings.window_margin,
+                      lead=settings.window_lead)
         if settings.sentence_windows else None
     )  # fmt: skip
     generator = generator or build_generator(settings)

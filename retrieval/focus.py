@@ -22,16 +22,18 @@ class SentenceFocus:
     own, best first. Windows never repeat or overlap.
 
     `min_windows` of them always, and more, up to `max_windows`, only while they are as close
-    to the query as the last one taken (within `margin`): when one or two sentences clearly
-    win, the model reads just those (every prompt token costs ~13 ms on two cores)."""
+    to the query as the last one taken (within `margin`); and just the best one when it beats
+    the next by `lead` or more. When one or two sentences clearly win, the model reads just
+    those (every prompt token costs ~11 ms on two cores)."""
 
     def __init__(self, embeddings: Embeddings, max_windows: int = 4, min_words: int = 12,
                  cache_size: int = 4096, min_windows: int | None = None,
-                 margin: float = 0.005) -> None:  # fmt: skip
+                 margin: float = 0.005, lead: float | None = None) -> None:  # fmt: skip
         self.embeddings = embeddings
         self.max_windows = max_windows
         self.min_windows = max_windows if min_windows is None else min_windows
         self.margin = margin
+        self.lead = lead
         self.min_words = min_words
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = cache_size
@@ -88,7 +90,12 @@ class SentenceFocus:
             )
             if len(windows) == self.max_windows:
                 break
-        return windows
+        clear = (
+            self.lead is not None
+            and len(windows) > 1
+            and windows[0].score - windows[1].score >= self.lead
+        )
+        return windows[:1] if clear else windows
 
     def _widen(self, passage: Passage, start: int, end: int) -> int:
         """Extend a short sentence with the ones after it, within its passage."""

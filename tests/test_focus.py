@@ -68,3 +68,15 @@ def test_more_windows_only_while_they_are_as_close_as_the_last() -> None:
     assert len(kept) == expected < len(scores)
     loose = SentenceFocus(HashEmbeddings(), max_windows=3, min_words=1, min_windows=2, margin=1)
     assert len(loose.focus("التجارة الصينية الروسية", passages)) == 3
+
+
+def test_one_window_when_it_clearly_wins() -> None:
+    passages = [chunk(0, len(ARTICLE))]
+    every = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1)
+    best, second = every.focus("التجارة الصينية الروسية", passages)[:2]
+    gap = best.score - second.score
+    assert gap > 0
+    alone = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, lead=gap / 2)
+    assert [w.text for w in alone.focus("التجارة الصينية الروسية", passages)] == [best.text]
+    both = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, lead=gap * 2)
+    assert len(both.focus("التجارة الصينية الروسية", passages)) == 4
