@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -24,6 +25,7 @@ class E5Embeddings(Embeddings):
         self._model: Any = None
         # The C engine keeps one scratch state per handle: one call at a time.
         self._lock = threading.Lock()
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     def warm_up(self) -> None:
         if self._model is None:
@@ -41,9 +43,19 @@ class E5Embeddings(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
+        """A question's vector; the last few are kept, since one question is embedded by the
+        dense search and again by the sentence windows."""
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return list(self._queries[text])
         self.warm_up()
         with self._lock:
-            return self._model.query(text).tolist()
+            vector = self._model.query(text).tolist()
+            self._queries[text] = vector
+            while len(self._queries) > 64:
+                self._queries.popitem(last=False)
+        return list(vector)
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for `text` as a passage (prefix and specials included)."""

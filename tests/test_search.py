@@ -70,3 +70,18 @@ def test_real_e5_hybrid_retrieval_finds_the_passage(
     assert any(p.source.startswith(source) and must_contain in p.text for p in found), [
         p.text[:60] for p in found
     ]
+
+
+@pytest.mark.slow
+def test_a_question_is_embedded_once(e5, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dense search and the sentence windows both need the question's vector."""
+    first = e5.embed_query("كم بلغت التجارة بين الصين وروسيا؟")
+
+    class Engine:
+        def query(self, text):
+            raise AssertionError("embedded again")
+
+    monkeypatch.setattr(e5, "_model", Engine())
+    assert e5.embed_query("كم بلغت التجارة بين الصين وروسيا؟") == first
+    with pytest.raises(AssertionError, match="embedded again"):
+        e5.embed_query("another question")
