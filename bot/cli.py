@@ -147,7 +147,7 @@ def llm_server_command(settings: Settings, host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(model_path(settings)), "--model_alias", settings.llm_model,
-        "--n_ctx", str(settings.context_tokens),
+        "--n_ctx", str(settings.context_tokens), "--n_batch", str(settings.batch_tokens),
         "--n_threads", str(settings.threads or os.cpu_count() or 1),
         "--interrupt_requests", "false", "--verbose", "false",
         "--host", host, "--port", str(port),

@@ -122,8 +122,10 @@ class LlamaCppGenerator(OneAtATime):
         context_tokens: int = 4096,
         threads: int | None = None,
         prompt_cache_bytes: int = 512 << 20,
+        n_batch: int = 256,
     ) -> None:
         super().__init__()
+        self.n_batch = n_batch
         self.model_path = Path(model_path)
         self.context_tokens = context_tokens
         # llama-cpp-python's default is half the cores: on a 2-core laptop that halves speed
@@ -141,6 +143,7 @@ class LlamaCppGenerator(OneAtATime):
                 model_path=str(self.model_path),
                 n_ctx=self.context_tokens,
                 n_threads=self.threads,
+                n_batch=self.n_batch,
                 seed=0,
                 verbose=False,
             )

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     generator: Literal["llama-cpp", "transformers"] = "llama-cpp"
     model_path: Path | None = None  # a GGUF file (llama.cpp) or HF model directory (transformers)
     context_tokens: int = 4096
+    # Prompt tokens read per step: 256 reads as fast as 512 on two cores and keeps ~330 MB less
+    # resident (llama.cpp holds n_batch × 151,936 logits, and copies them with every state)
+    batch_tokens: int = 256
     max_new_tokens: int = 256
     threads: int | None = None
 

@@ -63,7 +63,8 @@ def build_generator(settings: Settings) -> Generator:
     path = model_path(settings)
     if settings.generator == "transformers":
         return TransformersGenerator(path)
-    return LlamaCppGenerator(path, context_tokens=settings.context_tokens, threads=settings.threads)
+    return LlamaCppGenerator(path, context_tokens=settings.context_tokens, threads=settings.threads,
+                             n_batch=settings.batch_tokens)  # fmt: skip
 
 
 def build_bot(
