@@ -109,6 +109,7 @@ def main() -> None:
         for case in cases[: options.questions]:
             one_by_one.append(ask(url, case.question))
             print("one", case.id, one_by_one[-1], flush=True)
+        peak_one_by_one = memory.peak
         together: list[dict[str, float]] = []
         for round_ in range(options.rounds):
             chosen = cases[8 * round_ : 8 * round_ + 8]
@@ -130,6 +131,7 @@ def main() -> None:
         "ready_s": ready_s,
         "rss_ready_mb": rss_ready / 2**20,
         "rss_peak_mb": memory.peak / 2**20,
+        "rss_peak_one_by_one_mb": peak_one_by_one / 2**20,
         "sources_ms_median": median([1000 * r["sources_s"] for r in one_by_one]),
         "sources_ms_p95": p95([1000 * r["sources_s"] for r in one_by_one]),
         "first_token_s_median": median([r["first_token_s"] for r in generated]),
@@ -149,7 +151,8 @@ def table(s: dict) -> str:
         "| serving (`app.py`, over `/api/ask/stream`) | value |",
         "| --- | ---: |",
         f"| start to health `ok` (index, model load, warm-up) | {s['ready_s']:.1f} s |",
-        f"| resident memory when ready / peak | {s['rss_ready_mb']:.0f} MB / "
+        f"| resident memory: when ready / peak one by one / peak overall | "
+        f"{s['rss_ready_mb']:.0f} MB / {s['rss_peak_one_by_one_mb']:.0f} MB / "
         f"{s['rss_peak_mb']:.0f} MB |",
         f"| sources event, median / p95 ({s['questions_one_by_one']} questions, one by one) | "
         f"{s['sources_ms_median']:.0f} ms / {s['sources_ms_p95']:.0f} ms |",

@@ -121,7 +121,7 @@ class LlamaCppGenerator(OneAtATime):
         model_path: Path,
         context_tokens: int = 4096,
         threads: int | None = None,
-        prompt_cache_bytes: int = 512 << 20,
+        prompt_cache_bytes: int = 256 << 20,
         n_batch: int = 256,
     ) -> None:
         super().__init__()
