@@ -38,11 +38,8 @@ XQUAD_AR = ROOT.parent / "shared" / "data" / "xquad" / "xquad.ar.json"
 
 def paragraphs(xquad: Path = XQUAD_AR) -> list[list[str]]:
     """Sentence lists of every seed paragraph and XQuAD Arabic paragraph (3+ sentences)."""
-    texts = [
-        para
-        for path in sorted((ROOT / "seeds").glob("*.txt"))
-        for para in load_file(path)[0].text.split("\n")
-    ]
+    # the seed articles whole (their paragraphs are a sentence or two), then XQuAD's
+    texts = [load_file(path)[0].text for path in sorted((ROOT / "seeds").glob("*.txt"))]
     if xquad.exists():
         data = json.loads(xquad.read_text(encoding="utf-8"))["data"]
         texts += [p["context"] for article in data for p in article["paragraphs"]]

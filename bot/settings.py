@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     max_windows: int = 4
     window_margin: float = 0.005
     window_lead: float = 0.03  # …and only the best one when it beats the next by this much
+    window_other: float = 0.02  # …and another article's best when all are of one and it is close
     # Decline without generating when the best sentence is less similar than this to the
     # question (e5 cosine; measured: answerable ≥ 0.788, off-topic ≤ 0.770). 0 turns it off.
     min_relevance: float = 0.78

@@ -77,7 +77,7 @@ def build_bot(
     focus = (
         SentenceFocus(store.embeddings, max_windows=settings.max_windows,
                       min_windows=settings.min_windows, margin=settings.window_margin,
-                      lead=settings.window_lead)
+                      lead=settings.window_lead, other=settings.window_other)
         if settings.sentence_windows else None
     )  # fmt: skip
     generator = generator or build_generator(settings)

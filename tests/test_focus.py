@@ -80,3 +80,19 @@ def test_one_window_when_it_clearly_wins() -> None:
     assert [w.text for w in alone.focus("التجارة الصينية الروسية", passages)] == [best.text]
     both = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, lead=gap * 2)
     assert len(both.focus("التجارة الصينية الروسية", passages)) == 4
+
+
+def test_a_close_window_of_another_article_joins() -> None:
+    first = chunk(0, len(ARTICLE))
+    text = "وتراجع حجم التجارة مع اليابان."
+    second = Passage(text=text, doc_id="other", title="t", source="o.txt", start=0, end=len(text))
+    question = "سجلت التجارة الصينية الروسية رقما قياسيا"  # the first article's sentence
+    alone = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, min_windows=1, margin=0)
+    kept = alone.focus(question, [first, second])
+    assert [w.doc_id for w in kept] == ["d1"] and "240.1" in kept[0].text
+    close = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, min_windows=1,
+                          margin=0, other=1.0).focus(question, [first, second])  # fmt: skip
+    assert close[0] == kept[0] and close[-1].doc_id == "other" and close[-1].text == text
+    far = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, min_windows=1,
+                        margin=0, other=1e-9).focus(question, [first, second])  # fmt: skip
+    assert far == kept, "another article's window joins only when it is close"
