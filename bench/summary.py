@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 RESULTS = Path("bench/results")
-ORDER = ("ingestion", "retrieval", "answers", "serving")
+ORDER = ("ingestion", "retrieval", "answers", "answers-final16", "serving")
 
 
 def main() -> None:
