@@ -76,6 +76,9 @@ class Library:
         kept = []
         for path in paths:
             target = self.uploads_dir / path.name
+            if path.stat().st_size >= self.indexer.max_file_bytes:
+                kept.append(path)  # refused by the ingest, with its reason: not worth a copy
+                continue
             if path.resolve() != target.resolve():
                 shutil.copyfile(path, target)
             kept.append(target)
