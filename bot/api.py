@@ -5,13 +5,14 @@ from __future__ import annotations
 import hmac
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.core import (
@@ -60,6 +61,31 @@ def unavailable_error(exc: Exception) -> dict[str, Any]:
 
 def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+class ClosingStream(StreamingResponse):
+    """A StreamingResponse over a sync iterator that is closed the moment the response ends,
+    however it ends. A client that drops the stream must stop the model at once: left to the
+    garbage collector, the half-read answer held the model's lock for minutes."""
+
+    def __init__(self, content: Iterator[str], **kwargs: Any) -> None:
+        self._source = content
+        super().__init__(self._pull(), **kwargs)
+
+    async def _pull(self) -> AsyncIterator[str]:
+        # one next() at a time in a worker thread; cancelling waits for the step in progress
+        while (item := await run_in_threadpool(next, self._source, None)) is not None:
+            yield item
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # GeneratorExit runs through Bot.stream into the model's stream: it stops writing
+            # and lets go of its lock. Quick: no further token is made.
+            close = getattr(self._source, "close", None)
+            if close is not None:
+                close()
 
 
 def create_api(
@@ -135,7 +161,7 @@ def create_api(
                 yield sse("error", {"error": {"code": "internal", "message": str(exc)}})
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+        return ClosingStream(events(), media_type="text/event-stream", headers=headers)
 
     app.include_router(api)
     app.include_router(guarded)

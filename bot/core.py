@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,14 +204,18 @@ class Bot:
         markers = MarkerFilter(len(passages))
         # a question that gives the assistant orders is not a question about the articles
         if passages and self.relevant(passages) and not is_instruction(question):
-            for piece in self.generator.stream(
+            # closed at once when this stream is (a client that went away): the model stops
+            # writing and is free for the next question, instead of when this is collected
+            pieces = self.generator.stream(
                 self.messages(question, passages, language), self.max_new_tokens
-            ):
-                if not raw:
-                    timings["first_token"] = time.perf_counter() - started
-                raw += piece
-                if shown := markers.feed(piece):
-                    yield Token(shown)
+            )
+            with closing(pieces):  # type: ignore[type-var]
+                for piece in pieces:
+                    if not raw:
+                        timings["first_token"] = time.perf_counter() - started
+                    raw += piece
+                    if shown := markers.feed(piece):
+                        yield Token(shown)
             if rest := markers.flush():
                 yield Token(rest)
         timings["total"] = time.perf_counter() - started

@@ -4,6 +4,7 @@
 import logging
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -66,21 +67,11 @@ def respond(
         ready.wait()
     yield notice_html(TEXT[language]["searching"], language), None
     try:
-        text, passages = "", []
-        for event in bot.stream(message, history):
-            if isinstance(event, Sources):
-                passages, language = event.passages, event.language
-                notice = TEXT[language]["writing"]
-                if event.query != message.strip():  # a follow-up: say how it was understood
-                    understood = TEXT[language]["searching_for"].format(query=event.query)
-                    notice = f"{understood}\n{notice}"
-                yield message_html(notice, language, passages, turn), None
-            elif isinstance(event, Token):
-                text += event.text
-                yield message_html(text, language, passages, turn), None
-            elif isinstance(event, Answer):
-                html = message_html(event.text, event.language, event.passages, turn, event)
-                yield html, event
+        events = bot.stream(message, history)
+        # Stop (or a closed tab) closes this generator: close the bot's stream with it, so
+        # the model stops writing at once and is free for the next question
+        with closing(events):
+            yield from _render(events, message, turn)
     except QuestionError as exc:
         yield notice_html(str(exc), language), None
     except UNAVAILABLE as exc:
@@ -88,6 +79,25 @@ def respond(
         yield notice_html(TEXT[language][unavailable_code(exc)], language), None
     except Exception as exc:  # the model or the index failed: say so in the chat, keep serving
         yield notice_html(TEXT[language]["error"].format(error=exc), language), None
+
+
+def _render(events: Iterator, message: str, turn: int) -> Iterator[tuple[str, Answer | None]]:
+    """Each event of the bot's stream as the reply's HTML so far."""
+    text, passages, language = "", [], detect_language(message)
+    for event in events:
+        if isinstance(event, Sources):
+            passages, language = event.passages, event.language
+            notice = TEXT[language]["writing"]
+            if event.query != message.strip():  # a follow-up: say how it was understood
+                understood = TEXT[language]["searching_for"].format(query=event.query)
+                notice = f"{understood}\n{notice}"
+            yield message_html(notice, language, passages, turn), None
+        elif isinstance(event, Token):
+            text += event.text
+            yield message_html(text, language, passages, turn), None
+        elif isinstance(event, Answer):
+            html = message_html(event.text, event.language, event.passages, turn, event)
+            yield html, event
 
 
 def chatbot_value(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -120,11 +130,23 @@ def build_ui(
             return
         history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
         turns = [*turns, turn]
-        for html, answer in respond(bot, message, history, len(turns), ready):
-            turn["html"] = html
-            if answer is not None:
-                turn["answer"] = answer.to_dict()
-            yield chatbot_value(turns), turns, ""
+        with closing(respond(bot, message, history, len(turns), ready)) as replies:
+            for html, answer in replies:
+                turn["html"] = html
+                if answer is not None:
+                    turn["answer"] = answer.to_dict()
+                yield chatbot_value(turns), turns, ""
+
+    def stop_turn(turns: list[dict[str, Any]]):
+        """Stop pressed: the reply so far stays, marked as unfinished; Ask comes back."""
+        if turns and not turns[-1].get("answer"):
+            language = detect_language(turns[-1]["question"])
+            turns[-1]["html"] += notice_html(TEXT[language]["stopped"], language)
+        return chatbot_value(turns), turns, *answering(False)
+
+    def answering(busy: bool):
+        """While an answer is written, Stop stands where Ask was."""
+        return gr.update(visible=not busy), gr.update(visible=busy)
 
     def clear():
         return [], [], None, gr.update(visible=False), ""
@@ -213,6 +235,8 @@ def build_ui(
                 box = gr.Textbox(placeholder=i18n("placeholder"), show_label=False, scale=8,
                                  elem_id="sanad-question", rtl=False)  # fmt: skip
                 send = gr.Button(i18n("send"), variant="primary", scale=1, elem_id="sanad-send")
+                stop = gr.Button(i18n("stop"), variant="stop", scale=1, visible=False,
+                                 elem_id="sanad-stop")  # fmt: skip
                 clear_button = gr.Button(i18n("clear"), scale=1, elem_id="sanad-clear")
             gr.Examples(EXAMPLES, inputs=box, label=i18n("examples"))
             note = gr.Markdown(elem_id="sanad-feedback-note")
@@ -236,8 +260,19 @@ def build_ui(
                 export_note = gr.Markdown()
                 export_file = gr.File(interactive=False, show_label=False, elem_id="sanad-export")
 
+        answers = []
         for trigger in (box.submit, send.click):
-            trigger(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
+            answer = trigger(
+                lambda: answering(True), None, [send, stop], queue=False, api_visibility="private"
+            ).then(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
+            answer.then(lambda: answering(False), None, [send, stop], queue=False,
+                        api_visibility="private")  # fmt: skip
+            answers.append(answer)
+        # as Gradio's ChatInterface does: the cancelling event has no outputs of its own (its
+        # outputs would be marked failed with the cancelled one), what follows it has
+        stop.click(None, None, None, cancels=answers, api_visibility="private").then(
+            stop_turn, [turns], [chatbot, turns, send, stop], queue=False,
+            api_visibility="private")  # fmt: skip
         clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
                            api_visibility="private")  # fmt: skip
         chatbot.clear(clear, None, [chatbot, turns, feedback_id, comment_row, note],

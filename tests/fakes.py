@@ -75,6 +75,7 @@ class OneAtATimeEcho(OneAtATime):
         self.delay = delay
         self.inside = 0
         self.most_inside = 0
+        self.words = 0  # written so far, over all calls
         self._count = threading.Lock()
 
     def _stream(self, messages: list[dict[str, str]], max_new_tokens: int) -> Iterator[str]:
@@ -86,6 +87,7 @@ class OneAtATimeEcho(OneAtATime):
             (reply,) = [r for q, r in self.replies.items() if q in asked]
             for index, word in enumerate(reply.split(" ")):
                 time.sleep(self.delay)
+                self.words += 1
                 yield word if index == 0 else " " + word
         finally:
             with self._count:
