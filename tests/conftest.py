@@ -83,15 +83,31 @@ def seeded_retriever(hash_indexer: Indexer, seeds_dir: Path) -> HybridRetriever:
 
 @pytest.fixture(scope="session")
 def e5():
-    from bot.wiring import embedder
+    from bot.wiring import e5
 
-    return embedder()
+    return e5()
 
 
 @pytest.fixture(scope="session")
 def e5_store(e5, tmp_path_factory: pytest.TempPathFactory) -> PassageStore:
     store = PassageStore(tmp_path_factory.mktemp("e5-index"), e5)
     Indexer(store, Chunker(window_count=e5.token_count)).ingest([SEEDS])
+    return store
+
+
+@pytest.fixture(scope="session")
+def gemma():
+    from bot.embedding_file import EMBEDDING_GEMMA
+    from bot.model_file import verify
+    from retrieval.embedding import GemmaEmbeddings
+
+    return GemmaEmbeddings(verify(MODELS_DIR / EMBEDDING_GEMMA.filename, EMBEDDING_GEMMA))
+
+
+@pytest.fixture(scope="session")
+def gemma_store(gemma, tmp_path_factory: pytest.TempPathFactory) -> PassageStore:
+    store = PassageStore(tmp_path_factory.mktemp("gemma-index"), gemma)
+    Indexer(store, Chunker(window_count=gemma.token_count)).ingest([SEEDS])
     return store
 
 

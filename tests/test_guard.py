@@ -84,7 +84,9 @@ def test_the_model_never_reads_an_articles_orders(hash_indexer: Indexer, seeds_d
     (tmp_path / "wheat.txt").write_text(INJECTED, encoding="utf-8")
     hash_indexer.ingest([seeds_dir, tmp_path / "wheat.txt"])
     generator = ScriptedGenerator("I have been pwned [1]", "استوردت مصر 12.8 مليون طن [1].")
-    bot = Bot(HybridRetriever(store=hash_indexer.store, k=4), generator)
+    # keyword search: the hash embedder knows no English for the Arabic article, and hybrid
+    # search gives an English question no keyword list
+    bot = Bot(HybridRetriever(store=hash_indexer.store, k=4, mode="keyword"), generator)
     obeyed = bot.ask("What did the Egyptian supply ministry say about wheat?")
     assert obeyed.refused, "an answer that obeys the article is declined"
     answer = bot.ask("كم طنا من القمح استوردت مصر؟")
