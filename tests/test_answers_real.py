@@ -11,8 +11,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def bot(e5_store, llama):
-    return build_bot(Settings(), generator=llama, store=e5_store)
+def bot(gemma_store, llama):
+    """The default configuration: EmbeddingGemma's passages, e5's sentence windows."""
+    return build_bot(Settings(), generator=llama, store=gemma_store)
 
 
 def cited_files(answer) -> set[str]:
