@@ -145,8 +145,9 @@ def build_ui(
         return chatbot_value(turns), turns, *answering(False)
 
     def answering(busy: bool):
-        """While an answer is written, Stop stands where Ask was."""
-        return gr.update(visible=not busy), gr.update(visible=busy)
+        """While an answer is written, Stop stands where Ask was, and the question box takes
+        no new question (one sent meanwhile would wait unseen behind this one)."""
+        return gr.update(visible=not busy), gr.update(visible=busy), gr.update(interactive=not busy)
 
     def clear():
         return [], [], None, gr.update(visible=False), ""
@@ -263,15 +264,19 @@ def build_ui(
         answers = []
         for trigger in (box.submit, send.click):
             answer = trigger(
-                lambda: answering(True), None, [send, stop], queue=False, api_visibility="private"
+                lambda: answering(True),
+                None,
+                [send, stop, box],
+                queue=False,
+                api_visibility="private",
             ).then(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
-            answer.then(lambda: answering(False), None, [send, stop], queue=False,
+            answer.then(lambda: answering(False), None, [send, stop, box], queue=False,
                         api_visibility="private")  # fmt: skip
             answers.append(answer)
         # as Gradio's ChatInterface does: the cancelling event has no outputs of its own (its
         # outputs would be marked failed with the cancelled one), what follows it has
         stop.click(None, None, None, cancels=answers, api_visibility="private").then(
-            stop_turn, [turns], [chatbot, turns, send, stop], queue=False,
+            stop_turn, [turns], [chatbot, turns, send, stop, box], queue=False,
             api_visibility="private")  # fmt: skip
         clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
                            api_visibility="private")  # fmt: skip

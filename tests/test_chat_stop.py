@@ -35,9 +35,11 @@ def test_stop_ends_the_answer_and_frees_the_model(
         page.wait_for_function("document.querySelector('#sanad-chat .answer')?.innerText"
                                ".includes('240.1')", timeout=30_000)  # fmt: skip
         assert page.is_visible("#sanad-stop") and not page.is_visible("#sanad-send")
+        assert page.is_disabled("#sanad-question textarea"), "no question queues unseen"
         assert page.inner_text("#sanad-stop") == "إيقاف"
         page.click("#sanad-stop")
         page.wait_for_selector("#sanad-send", state="visible", timeout=5_000)
+        page.wait_for_function("!document.querySelector('#sanad-question textarea').disabled")
         stopped_at = model.words
         time.sleep(0.5)
         assert model.words - stopped_at <= 2, "the model went on writing after Stop"
