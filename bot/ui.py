@@ -125,24 +125,34 @@ def build_ui(
 
     i18n = gr.I18n(en=TEXT["en"], ar=TEXT["ar"])
 
-    def chat_turn(message: str, turns: list[dict[str, Any]]):
+    # Stop pressed, per browser session. Stop does not cancel the Gradio event (a cancel
+    # races with the event's own end and can leave it marked failed): the answer being written
+    # sees the flag at its next word, closes the bot's stream (the model stops and is free at
+    # once) and ends as any answer does.
+    stops: dict[str, threading.Event] = {}
+
+    def chat_turn(message: str, turns: list[dict[str, Any]], request: gr.Request):
         if not (message or "").strip():
             return
         history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
         turns = [*turns, turn]
+        stopped = stops.setdefault(request.session_hash or "", threading.Event())
+        stopped.clear()
         with closing(respond(bot, message, history, len(turns), ready)) as replies:
             for html, answer in replies:
+                if stopped.is_set():
+                    language = detect_language(turn["question"])
+                    turn["html"] += notice_html(TEXT[language]["stopped"], language)
+                    yield chatbot_value(turns), turns, ""
+                    return
                 turn["html"] = html
                 if answer is not None:
                     turn["answer"] = answer.to_dict()
                 yield chatbot_value(turns), turns, ""
 
-    def stop_turn(turns: list[dict[str, Any]]):
-        """Stop pressed: the reply so far stays, marked as unfinished; Ask comes back."""
-        if turns and not turns[-1].get("answer"):
-            language = detect_language(turns[-1]["question"])
-            turns[-1]["html"] += notice_html(TEXT[language]["stopped"], language)
-        return chatbot_value(turns), turns, *answering(False)
+    def stop_turn(request: gr.Request) -> None:
+        if (stopped := stops.get(request.session_hash or "")) is not None:
+            stopped.set()
 
     def answering(busy: bool):
         """While an answer is written, Stop stands where Ask was, and the question box takes
@@ -261,23 +271,17 @@ def build_ui(
                 export_note = gr.Markdown()
                 export_file = gr.File(interactive=False, show_label=False, elem_id="sanad-export")
 
-        answers = []
         for trigger in (box.submit, send.click):
-            answer = trigger(
+            trigger(
                 lambda: answering(True),
                 None,
                 [send, stop, box],
                 queue=False,
                 api_visibility="private",
-            ).then(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private")
-            answer.then(lambda: answering(False), None, [send, stop, box], queue=False,
-                        api_visibility="private")  # fmt: skip
-            answers.append(answer)
-        # as Gradio's ChatInterface does: the cancelling event has no outputs of its own (its
-        # outputs would be marked failed with the cancelled one), what follows it has
-        stop.click(None, None, None, cancels=answers, api_visibility="private").then(
-            stop_turn, [turns], [chatbot, turns, send, stop, box], queue=False,
-            api_visibility="private")  # fmt: skip
+            ).then(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private").then(
+                lambda: answering(False), None, [send, stop, box], queue=False,
+                api_visibility="private")  # fmt: skip
+        stop.click(stop_turn, None, None, queue=False, api_visibility="private")
         clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
                            api_visibility="private")  # fmt: skip
         chatbot.clear(clear, None, [chatbot, turns, feedback_id, comment_row, note],
