@@ -25,7 +25,9 @@ def passages_of(folder: Path):
     from bot.wiring import build_indexer
     from retrieval.documents import find_files, load_file
 
-    chunker = build_indexer(Settings(data_dir=Path(tempfile.mkdtemp()))).chunker
+    chunker = build_indexer(
+        Settings(data_dir=Path(tempfile.mkdtemp()), model_dir=Settings().models_dir)
+    ).chunker
     return [
         p for path, source in find_files([folder])
         for article in load_file(path, source) for p in chunker.split(article)
@@ -50,7 +52,7 @@ def run_sanad(folder: Path) -> dict[str, float]:
     from bot.settings import Settings
     from bot.wiring import build_indexer, embedder
 
-    settings = Settings(data_dir=Path(tempfile.mkdtemp()))
+    settings = Settings(data_dir=Path(tempfile.mkdtemp()), model_dir=Settings().models_dir)
     indexer = build_indexer(settings)
     embedder().warm_up()  # the model load is not ingestion (nor is it in the direct timing)
     report = indexer.ingest([folder])

@@ -31,7 +31,9 @@ def base_passages():
     from bot.wiring import build_indexer, embedder
     from retrieval.documents import find_files, load_file, make_article
 
-    chunker = build_indexer(Settings(data_dir=Path(tempfile.mkdtemp()))).chunker
+    chunker = build_indexer(
+        Settings(data_dir=Path(tempfile.mkdtemp()), model_dir=Settings().models_dir)
+    ).chunker
     articles = [a for path, source in find_files([PROJECT_ROOT / "seeds"])
                 for a in load_file(path, source)]  # fmt: skip
     data = json.loads((XQUAD / "xquad.ar.json").read_text("utf-8"))["data"]
