@@ -152,7 +152,8 @@ def create_api(
                         yield sse("sources", {"language": event.language, "query": event.query,
                                               "sources": sources})  # fmt: skip
                     elif isinstance(event, Token):
-                        yield sse("token", {"text": event.text})
+                        # a draft: the `answer` event says whether it stands
+                        yield sse("token", {"text": event.text, "draft": True})
                     elif isinstance(event, Answer):
                         yield sse("answer", event.to_dict())
             except UNAVAILABLE as exc:

@@ -104,37 +104,6 @@ def other_year(answer: str, question: str) -> bool:
     return bool(asked and given and not asked & given)
 
 
-def names_without_source(answer: str, passages: Sequence[Passage], question: str) -> list[str]:
-    """Glossary names (English forms) that the answer repeats from the question although none
-    of the passages mentions them: "Germany imported…" from passages about China."""
-    from prompts import glosses, load_glossary
-
-    sourced = {english for p in passages for _, english in glosses(p.text)}
-    missing = []
-    for _, english in load_glossary():
-        name = re.sub(r"\s*\(.*\)$", "", english)
-        pattern = rf"\b{re.escape(name)}\b"
-        if (
-            english not in sourced
-            and name not in missing
-            and re.search(pattern, answer, re.IGNORECASE)
-            and re.search(pattern, question, re.IGNORECASE)
-            and not any(re.search(pattern, s, re.IGNORECASE) for s in sourced)
-        ):
-            missing.append(name)
-    return missing
-
-
-def lexical_support(answer: str, passages: Sequence[Passage], question: str = "") -> float:
-    """Share of the answer's words (normalised, stemmed) found in the passages or the
-    question: an Arabic answer built from its sources scores near 1, an invented one near 0."""
-    words = set(tokenize(CITATION_PATTERN.sub(" ", answer)))
-    if not words:
-        return 1.0
-    known = set(tokenize(question)).union(*(tokenize(p.text) for p in passages))
-    return len(words & known) / len(words)
-
-
 def _overlap(answer_tokens: set[str], text: str) -> float:
     tokens = set(tokenize(text))
     numbers = {t for t in answer_tokens & tokens if t[0].isdigit()}

@@ -195,7 +195,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.evaluation import EvalOptions, evaluate, index_corpus, summarize
     from bot.report import markdown, write_report
-    from bot.testsets import TestSetError, load_testset
+    from bot.testsets import TestSetError, load_testset, select
 
     modes = [m.strip() for m in args.retriever.split(",") if m.strip()]
     if not modes or any(m not in ("hybrid", "dense", "keyword") for m in modes):
@@ -208,6 +208,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             settings.corpora_dir,
             Path(args.questions_from) if args.questions_from else None,
         )
+        testset = select(testset, args.sample, args.seed, args.unanswerable_share)
     except TestSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -262,6 +263,16 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--answer-limit", type=int, default=None,
         help="answer only the first N questions (retrieval is scored on all)",
+    )  # fmt: skip
+    ev.add_argument(
+        "--sample", type=int, default=None,
+        help="N questions spread over the whole set (one drawn from each Nth of it)",
+    )  # fmt: skip
+    ev.add_argument("--seed", type=int, default=0, help="the sample's random seed")
+    ev.add_argument(
+        "--unanswerable-share", type=float, default=0.0,
+        help="of the questions, this share made unanswerable by leaving their paragraph out "
+        "of the index (SQuAD-style sets)",
     )  # fmt: skip
     ev.add_argument("--retrieval-only", action="store_true", help="rank, do not answer")
     ev.add_argument("--questions-from", help="SQuAD file whose parallel questions to ask")

@@ -19,25 +19,15 @@ from bot.citations import (
     cited_numbers,
     drop_invalid_markers,
     is_refusal,
-    lexical_support,
-    names_without_source,
     normalize_markers,
-    numbers_in,
-    other_year,
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
 from bot.generation import Generator, GeneratorUnavailable, Message
-from bot.guard import (
-    defang,
-    echoes_orders,
-    example_numbers,
-    is_instruction,
-    leaks_instructions,
-    off_task,
-)
+from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
-from prompts import chat_messages, glosses
+from bot.verify import Draft, Verifier
+from prompts import chat_messages
 from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
@@ -89,6 +79,8 @@ class Answer:
     refused: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     query: str = ""  # what was searched for: the question, rewritten when it was a follow-up
+    draft: str = ""  # what the model wrote (markers cleaned), shown or not
+    checks: list[str] = field(default_factory=list)  # the verification checks it failed
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an answer (CLI --json, HTTP API)."""
@@ -108,6 +100,9 @@ class Answer:
                 for c in self.citations
             ],
             "unverified": self.unverified,
+            # what the model wrote, and the checks it failed (a declined draft is kept here)
+            "draft": self.draft,
+            "checks_failed": self.checks,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -129,16 +124,9 @@ class Token:
 Event = Sources | Token | Answer
 
 
-def format_passages(passages: Sequence[Passage], gloss: bool = False) -> str:
-    """Passages numbered [1]..[n]; with `gloss`, each followed by the English forms of the
-    names and terms in it (a small model cannot be trusted to transliterate them back)."""
-    blocks = []
-    for n, passage in enumerate(passages, start=1):
-        block = f"[{n}] {defang(passage.text)}"  # sentences addressed to an AI are cut
-        if gloss and (found := glosses(passage.text)):
-            block += "\n(" + "; ".join(f"{ar} = {en}" for ar, en in found) + ")"
-        blocks.append(block)
-    return "\n\n".join(blocks)
+def format_passages(passages: Sequence[Passage]) -> str:
+    """Passages numbered [1]..[n], sentences addressed to an AI cut."""
+    return "\n\n".join(f"[{n}] {defang(p.text)}" for n, p in enumerate(passages, start=1))
 
 
 class Bot:
@@ -151,8 +139,8 @@ class Bot:
         max_new_tokens: int = 256,
         focus: SentenceFocus | None = None,
         min_relevance: float | None = None,
-        min_support: float = 0.5,
         rewriter: QuestionRewriter | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         self.retriever = retriever
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
@@ -163,8 +151,7 @@ class Bot:
         # Below this similarity between the question and its best passage, the articles are
         # about something else: decline without asking the model, which would guess.
         self.min_relevance = min_relevance
-        # An Arabic answer with fewer of its words in its sources than this is declined.
-        self.min_support = min_support
+        self.verifier = verifier or Verifier()
 
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language
@@ -172,7 +159,7 @@ class Bot:
         return chat_messages(
             "answer",
             language,
-            passages=format_passages(passages, gloss=language != "ar"),
+            passages=format_passages(passages),
             question=question,
         )
 
@@ -238,40 +225,27 @@ class Bot:
         passages: list[Passage],
         timings: dict[str, float],
     ) -> Answer:
-        """Turn the model's reply into an Answer: valid markers only, a citation even when
-        the model gave none, numbers checked, and a plain refusal in the question's language
-        when the model declined or its answer is not borne out by its sources."""
-        declined = Answer(question, language, REFUSALS[language], [], passages, refused=True,
-                          timings=timings)  # fmt: skip
+        """Turn the model's draft into an Answer: valid markers only, a citation even when
+        the model gave none, then the verification stage: a draft that fails a check becomes
+        a plain refusal in the question's language, which keeps the sources found."""
         text = drop_invalid_markers(normalize_markers(raw), len(passages))
+
+        def declined(failed: list[str]) -> Answer:
+            return Answer(question, language, REFUSALS[language], [], passages, refused=True,
+                          timings=timings, draft=text, checks=failed)  # fmt: skip
+
         if not passages or not text or is_refusal(text):
-            return declined
-        texts = [p.text for p in passages]
-        if (
-            leaks_instructions(text)
-            or off_task(text)
-            or echoes_orders(text, texts)
-            or example_numbers(text, texts)
-        ):
-            return declined  # its instructions, itself or its worked examples: not the articles
+            return declined([])
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         citations = build_citations(text, passages)
-        cited = [c.passage for c in citations]
-        if language == "ar" and lexical_support(text, cited, question) < self.min_support:
-            return declined  # words that are in none of its sources: invented
-        unverified = unverified_numbers(text, cited)
-        if set(unverified) & set(numbers_in(question)):
-            # it repeats a figure of the question (a year, say) that its sources do not
-            # mention: it answers a question the articles do not cover
-            return declined
-        if other_year(text, question):
-            return declined  # asked about 2023, answered with 2022's figure
-        if language == "en" and names_without_source(text, passages, question):
-            # "Germany imported…" when no passage it was given names Germany (checked against
-            # all of them: a cited sentence window often leaves out who is speaking)
-            return declined
-        return Answer(question, language, text, citations, passages, unverified, timings=timings)
+        draft = Draft(question, language, text, passages, [c.passage for c in citations])
+        failed = self.verifier.failures(draft)
+        if self.verifier.declines(failed):
+            return declined(failed)
+        return Answer(question, language, text, citations, passages,
+                      unverified_numbers(text, draft.cited), timings=timings, draft=text,
+                      checks=failed)  # fmt: skip
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""

@@ -61,6 +61,8 @@ def score_answer(case: Case, answer: dict[str, Any]) -> dict[str, float]:
         scores |= {"exact_match": exact_match(shown, case.answers),
                    "f1": token_f1(shown, case.answers),
                    "contains_answer": contains_answer(shown, case.answers)}  # fmt: skip
+        if answer.get("draft"):  # what the model wrote, before the verification stage
+            scores["draft_contains_answer"] = contains_answer(answer["draft"], case.answers)
     if not case.unanswerable and case.sources and not refused:
         scores |= citation_scores([c["file"] for c in answer["citations"]], case.sources)
     return scores
@@ -106,6 +108,7 @@ def evaluate(
                              for c in answer["citations"]]  # fmt: skip
                 row |= {"answer": answer["answer"], "refused": answer["refused"],
                         "citations": citations, "unverified": answer["unverified"],
+                        "draft": answer["draft"], "checks_failed": answer["checks_failed"],
                         "timings": answer["timings"]}  # fmt: skip
                 scores |= score_answer(case, answer)
             row["scores"] = scores
@@ -114,6 +117,27 @@ def evaluate(
                 step(mode)
         results[mode] = rows
     return results
+
+
+def check_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """For each verification check, on the drafts the model wrote (not its own refusals): how
+    many right drafts it failed (an answer thrown away), how many wrong ones (stopped), and
+    how many drafts for unanswerable questions (stopped)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if not row.get("draft"):
+            continue
+        if row["unanswerable"]:
+            kind = "unanswerable"
+        elif "draft_contains_answer" in row["scores"]:
+            kind = "right" if row["scores"]["draft_contains_answer"] else "wrong"
+        else:
+            continue
+        counts[f"drafts {kind}"] = counts.get(f"drafts {kind}", 0) + 1
+        for name in row.get("checks_failed", []):
+            key = f"check {name}: {kind}"
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, float | int | None]:
@@ -128,11 +152,12 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, float | int | None]:
     }
     for name in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"):
         summary[name] = avg(name)
-    for name in ("exact_match", "f1", "contains_answer", "citation_precision",
-                 "citation_recall", "language_match"):  # fmt: skip
+    for name in ("exact_match", "f1", "contains_answer", "draft_contains_answer",
+                 "citation_precision", "citation_recall", "language_match"):  # fmt: skip
         summary[name] = avg(name)
     summary["refusal_accuracy"] = avg("refused", lambda r: r["unanswerable"])
     summary["false_refusal_rate"] = avg("refused", lambda r: not r["unanswerable"])
+    summary |= check_counts(answered)
     for timing in ("first_token", "total"):
         values = [r["timings"][timing] for r in answered if timing in r.get("timings", {})]
         summary[f"{timing}_median"] = statistics.median(values) if values else None

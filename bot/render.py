@@ -43,7 +43,10 @@ def _passage_html(passage: Passage, sentence: tuple[int, int] | None) -> str:
 
 
 def _sources_html(
-    numbered: list[tuple[int, Passage, tuple[int, int] | None]], language: Language, turn: int
+    numbered: list[tuple[int, Passage, tuple[int, int] | None]],
+    language: Language,
+    turn: int,
+    heading: str = "sources",
 ) -> str:
     if not numbered:
         return ""
@@ -56,8 +59,8 @@ def _sources_html(
             f' <span dir="ltr" class="source-file">{escape(p.source)}</span>{date}</div>'
             f'<blockquote dir="rtl">{_passage_html(p, sentence)}</blockquote></div>'
         )
-    heading = f'<div class="sources-title">{TEXT[language]["sources"]}</div>'
-    return f'<div class="sources">{heading}{"".join(items)}</div>'
+    title = f'<div class="sources-title">{TEXT[language][heading]}</div>'
+    return f'<div class="sources">{title}{"".join(items)}</div>'
 
 
 def message_html(
@@ -67,18 +70,34 @@ def message_html(
     turn: int,
     answer: Answer | None = None,
 ) -> str:
-    """One reply: while writing, `text` so far and every retrieved passage; when done (with
-    `answer`), the answer, its warning, and the cited passages with their sentence marked."""
+    """One reply: while writing, `text` so far marked as a draft, and every retrieved passage;
+    when done (with `answer`), the answer, its warning, and the cited passages with their
+    sentence marked. A declined answer keeps every passage found on screen, and a draft the
+    verification withdrew stays visible, struck through, with the reason."""
     direction = DIRECTION[language]
-    if answer is None:
+    heading = "sources"
+    if answer is None or answer.refused:
         numbered = [(n, p, None) for n, p in enumerate(passages, start=1)]
+        heading = "sources" if answer is None else "found"
     else:
         numbered = [(c.n, c.passage, (c.sentence_start, c.sentence_end)) for c in answer.citations]
-    parts = [f'<div class="answer">{_link_markers(text, turn, len(passages))}</div>']
+    parts = []
+    if answer is None and text:
+        parts.append(
+            f'<div class="draft-note" role="status">{escape(TEXT[language]["draft"])}</div>'
+        )
+    parts.append(f'<div class="answer">{_link_markers(text, turn, len(passages))}</div>')
+    if answer is not None and answer.refused and answer.draft and answer.checks:
+        reasons = "، ".join if language == "ar" else ", ".join
+        why = reasons(TEXT[language][f"check_{name}"] for name in answer.checks)
+        parts.append(
+            f'<div class="withdrawn" role="note"><del>{_link_markers(answer.draft, turn, 0)}</del>'
+            f"<div>{escape(TEXT[language]['withdrawn'].format(reasons=why))}</div></div>"
+        )
     if answer is not None and answer.unverified:
         warning = TEXT[language]["unverified"].format(numbers=", ".join(answer.unverified))
         parts.append(f'<div class="unverified" role="alert">{escape(warning)}</div>')
-    parts.append(_sources_html(numbered, language, turn))
+    parts.append(_sources_html(numbered, language, turn, heading))
     state = "writing" if answer is None else "refused" if answer.refused else "done"
     # the state is a class: Gradio's sanitiser drops data- attributes
     return (f'<div class="sanad-message {state}" dir="{direction}" lang="{language}">'

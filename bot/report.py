@@ -12,7 +12,8 @@ Summaries = dict[str, dict[str, dict[str, float | int | None]]]  # retriever →
 MAIN = ("recall@1", "recall@5", "mrr", "contains_answer", "f1", "citation_precision",
         "refusal_accuracy", "false_refusal_rate", "language_match")  # fmt: skip
 COLUMNS = ("questions", "answered", "recall@1", "recall@5", "recall@10", "mrr", "ndcg@10",
-           "exact_match", "f1", "contains_answer", "citation_precision", "citation_recall",
+           "exact_match", "f1", "contains_answer", "draft_contains_answer",
+           "citation_precision", "citation_recall",
            "refusal_accuracy", "false_refusal_rate", "language_match", "first_token_median",
            "first_token_p95", "total_median", "total_p95")  # fmt: skip
 
@@ -38,6 +39,12 @@ def markdown(title: str, summaries: Summaries, command: str) -> str:
             if all(v is None for v in values):
                 continue
             lines.append(f"| {name} | " + " | ".join(_cell(v, name) for v in values) + " |")
+        # the verification stage: drafts by kind, and what each check failed of them
+        counted = sorted({name for mode in summaries for name in summaries[mode][group]
+                          if name.startswith(("drafts ", "check "))})  # fmt: skip
+        for name in counted:
+            values = [summaries[mode][group].get(name, 0) for mode in summaries]
+            lines.append(f"| {name} | " + " | ".join(str(v) for v in values) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -15,7 +15,8 @@ from bot.core import Bot
 from bot.feedback import FeedbackStore
 from bot.library import Library
 from bot.settings import Settings
-from bot.ui import CSS, build_ui
+from bot.ui import CSS, build_ui, load_examples
+from retrieval.documents import EXAMPLES_FILE
 
 
 def web_component_script() -> str:
@@ -46,7 +47,8 @@ def create_app(
     def gradio_js() -> FileResponse:
         return FileResponse(web_component_script(), media_type="text/javascript")
 
-    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready)
+    examples = load_examples(settings.seeds_dir / EXAMPLES_FILE)
+    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready, examples)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
     return gr.mount_gradio_app(
         app,

@@ -4,8 +4,10 @@ whose paragraphs become a corpus of their own."""
 from __future__ import annotations
 
 import json
+import random
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,9 @@ class TestSet:
     cases: list[Case]
     corpus: list[Path]  # files or folders to index
     corpus_name: str  # the Chroma collection's corpus part
+    # SQuAD-style sets: the corpus without the given paragraphs (gold sources), for
+    # questions made unanswerable by leaving their paragraph out
+    held_out_corpus: Callable[[set[str]], list[Path]] | None = None
 
 
 def collection_name(text: str) -> str:
@@ -131,7 +136,17 @@ def load_squad(path: Path, corpora_dir: Path, questions_from: Path | None = None
     if not corpus.exists() or corpus.read_text(encoding="utf-8") != text:
         corpus.write_text(text, encoding="utf-8")
     name = path.stem if questions_from is None else f"{path.stem}+{questions_from.stem}"
-    return TestSet(name, cases, [corpus], collection_name(path.stem))
+
+    def held_out(sources: set[str]) -> list[Path]:
+        # the same file name, so that gold sources keep naming the paragraphs left in
+        folder = corpora_dir / "held-out"
+        folder.mkdir(exist_ok=True)
+        kept = [line for line in lines
+                if f"{corpus.name}#{json.loads(line)['id']}" not in sources]  # fmt: skip
+        (folder / corpus.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+        return [folder / corpus.name]
+
+    return TestSet(name, cases, [corpus], collection_name(path.stem), held_out)
 
 
 def load_testset(
@@ -145,3 +160,49 @@ def load_testset(
     if questions_from is not None:
         raise TestSetError("--questions-from works with SQuAD-style .json test sets only")
     return load_jsonl(path, corpus)
+
+
+def spread(items: list[Any], count: int, rng: random.Random) -> list[Any]:
+    """`count` items spread over the whole list: one drawn at random from each of `count`
+    equal stretches, in the list's order (all of them when there are no more than `count`)."""
+    if count >= len(items):
+        return list(items)
+    bounds = [round(i * len(items) / count) for i in range(count + 1)]
+    return [items[rng.randrange(bounds[i], bounds[i + 1])] for i in range(count)]
+
+
+def _paragraph(case: Case) -> str:
+    return case.sources[0] if case.sources else case.id
+
+
+def select(
+    testset: TestSet, sample: int | None = None, seed: int = 0, unanswerable_share: float = 0.0
+) -> TestSet:
+    """A spread sample of the test set (`sample` questions, seeded), of which a share is made
+    unanswerable: their paragraphs leave the corpus, with every question on them, so that the
+    index holds no answer to them. Needs a corpus made from a SQuAD-style set."""
+    if not 0.0 <= unanswerable_share < 1.0:
+        raise TestSetError("--unanswerable-share must be at least 0 and below 1")
+    rng = random.Random(seed)
+    cases = [c for c in testset.cases if not c.unanswerable or not unanswerable_share]
+    count = min(sample or len(cases), len(cases))
+    removed: list[str] = []
+    if unanswerable_share:
+        if not testset.held_out_corpus:
+            raise TestSetError(
+                "--unanswerable-share works with SQuAD-style .json test sets only (it leaves "
+                "each chosen question's paragraph out of the index)"
+            )
+        paragraphs = list(dict.fromkeys(_paragraph(c) for c in cases))
+        removed = spread(paragraphs, round(count * unanswerable_share), rng)
+    gone = set(removed)
+    kept = spread([c for c in cases if _paragraph(c) not in gone], count - len(removed), rng)
+    held_out = [
+        replace(rng.choice([c for c in cases if _paragraph(c) == p]), unanswerable=True,
+                answers=[])
+        for p in removed
+    ]  # fmt: skip
+    order = {id(c): n for n, c in enumerate(testset.cases)}
+    chosen = sorted(kept, key=lambda c: order[id(c)]) + held_out
+    corpus = testset.held_out_corpus(gone) if gone else testset.corpus
+    return replace(testset, cases=chosen, corpus=corpus)

@@ -15,12 +15,16 @@ from bot.library import Library, UploadError
 from bot.render import message_html, notice_html, question_html
 from bot.texts import TEXT, browser_language
 
-EXAMPLES = [
-    "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
-    "Which arms-control treaty did Putin say Moscow would suspend?",
-    "How did China-Russia trade change between 2022 and 2023?",
-    "ما الذي اتفق عليه لافروف ووانغ يي في بكين؟",
-]
+
+def load_examples(path: Path) -> list[str]:
+    """Example questions shown under the chat: one a line in `example-questions.txt` beside the
+    default corpus (they belong to its articles); none when there is no such file."""
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 logger = logging.getLogger("sanad")
 COLUMNS = ("col_title", "col_file", "col_date", "col_passages")  # of the articles table
 CSS = """
@@ -38,6 +42,9 @@ CSS = """
 .sanad-message .source-file { font-family: monospace; font-size: .9em; opacity: .8; }
 .sanad-message blockquote { margin: .2em 0; padding: 0 .6em; border-inline-start: 3px solid #ccc; }
 .sanad-message mark { background: #ffe58a; color: inherit; }
+.sanad-message.writing .answer { opacity: .75; font-style: italic; }
+.sanad-message .draft-note { font-size: .85em; opacity: .8; margin-bottom: .2em; }
+.sanad-message .withdrawn { margin-top: .5em; font-size: .9em; opacity: .85; }
 #sanad-articles td, #sanad-articles td * { unicode-bidi: plaintext; text-align: start; }
 """
 
@@ -119,6 +126,7 @@ def build_ui(
     feedback: FeedbackStore,
     exports_dir: Path,
     ready: threading.Event | None = None,
+    examples: list[str] | None = None,
 ):
     """The web chat around `bot`: chat with sources and feedback, and an articles tab."""
     import gradio as gr
@@ -252,7 +260,8 @@ def build_ui(
                 stop = gr.Button(i18n("stop"), variant="stop", scale=1, visible=False,
                                  elem_id="sanad-stop")  # fmt: skip
                 clear_button = gr.Button(i18n("clear"), scale=1, elem_id="sanad-clear")
-            gr.Examples(EXAMPLES, inputs=box, label=i18n("examples"))
+            if examples:
+                gr.Examples(examples, inputs=box, label=i18n("examples"))
             note = gr.Markdown(elem_id="sanad-feedback-note")
             with gr.Row(visible=False) as comment_row:
                 comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")

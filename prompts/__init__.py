@@ -15,6 +15,7 @@ SECTION = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 PLACEHOLDERS = {
     "answer": {"passages", "question"},
     "condense": {"history", "question"},
+    "read": {"passages", "question"},
 }
 
 
@@ -62,32 +63,3 @@ def chat_messages(name: str, language: str, **values: str) -> list[dict[str, str
     """The prompt `name` filled in, as chat messages ({"role", "content"}) for a generator."""
     rendered = load_prompt(name, language).invoke(values)
     return [{"role": _CHAT_ROLE[m.type], "content": str(m.content)} for m in rendered.to_messages()]
-
-
-@cache
-def load_glossary(name: str = "glossary") -> tuple[tuple[str, str], ...]:
-    """(Arabic term, English form) pairs from `prompts/<name>.tsv`, longest term first."""
-    pairs = []
-    for number, line in enumerate((PROMPTS_DIR / f"{name}.tsv").read_text("utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        term, _, english = line.partition("\t")
-        if not english.strip():
-            raise PromptError(f"{name}.tsv line {number}: expected 'Arabic<TAB>English'")
-        pairs.append((term.strip(), english.strip()))
-    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
-
-
-def glosses(text: str, name: str = "glossary") -> list[tuple[str, str]]:
-    """Glossary entries whose Arabic term is in `text` (spelling variants folded, fused
-    prefixes such as و ب ل allowed), longest first, none inside another one found."""
-    from retrieval.arabic import normalize
-
-    remaining = normalize(text)
-    found = []
-    for term, english in load_glossary(name):
-        pattern = rf"(?<![^\W\d_])(?:[وفبلك]{{0,2}})?{re.escape(normalize(term))}(?![^\W\d_])"
-        if re.search(pattern, remaining):
-            found.append((term, english))
-            remaining = re.sub(pattern, " ", remaining)
-    return found

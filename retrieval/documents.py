@@ -16,6 +16,7 @@ from retrieval.cleaning import clean_text, extract_date, pick_title
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 MAX_FILE_BYTES = 50 << 20  # a file this big is not an article (split a .jsonl corpus up)
 TESTSET_FILE = "questions.jsonl"  # the gold questions kept beside a corpus
+EXAMPLES_FILE = "example-questions.txt"  # the web chat's example questions about a corpus
 
 
 class IngestError(ValueError):
@@ -261,12 +262,12 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
 
 def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """(file, source name) for every supported file under the given files or folders; a
-    folder's test set (questions.jsonl) is not an article."""
+    folder's test set and example questions are not articles."""
     found: list[tuple[Path, str]] = []
     for item in map(Path, paths):
         if item.is_dir():
             for path in sorted(item.rglob("*")):
-                if path.name == TESTSET_FILE:
+                if path.name in (TESTSET_FILE, EXAMPLES_FILE):
                     continue
                 if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
                     found.append((path, path.relative_to(item).as_posix()))

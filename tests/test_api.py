@@ -68,7 +68,7 @@ def test_ask_returns_the_cited_answer_as_json(seeded_indexer, tmp_path) -> None:
 
 
 def test_the_stream_sends_sources_then_tokens_then_the_answer(seeded_indexer, tmp_path) -> None:
-    with sanad(seeded_indexer, tmp_path, "Trade reached 240.1 billion dollars [1].") as (url, _):
+    with sanad(seeded_indexer, tmp_path, "Trade between China and Russia grew [1].") as (url, _):
         response = httpx.post(f"{url}/api/ask/stream", json={"question": "China Russia trade 2023"},
                               timeout=30)  # fmt: skip
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -77,7 +77,9 @@ def test_the_stream_sends_sources_then_tokens_then_the_answer(seeded_indexer, tm
     assert kinds[0] == "sources" and kinds[-1] == "answer" and set(kinds[1:-1]) == {"token"}
     assert len(events[0][1]["sources"]) == 4 and events[0][1]["sources"][0]["n"] == 1
     text = "".join(data["text"] for kind, data in events if kind == "token")
-    assert text == events[-1][1]["answer"] == "Trade reached 240.1 billion dollars [1]."
+    assert text == events[-1][1]["answer"] == "Trade between China and Russia grew [1]."
+    assert all(data["draft"] for kind, data in events if kind == "token"), "checked at the end"
+    assert events[-1][1]["draft"] == text and events[-1][1]["checks_failed"] == []
 
 
 def test_history_makes_a_follow_up_stand_alone(seeded_indexer, tmp_path) -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.citations import numbers_in
 from bot.core import Answer, Bot, QuestionError, Sources, Token
 from retrieval.search import HybridRetriever
 from tests.fakes import ScriptedGenerator
@@ -41,8 +42,6 @@ def test_the_prompt_numbers_the_passages_and_is_in_the_question_language(seeded_
         assert "[1] " in last["content"] and "[4] " in last["content"]
         examples = [m["role"] for m in messages[1:-1]]  # worked examples: user/assistant pairs
         assert examples and examples == ["user", "assistant"] * (len(examples) // 2)
-    # English answers get the English forms of the names in their passages; Arabic ones not
-    assert "= Russia" in english[-1]["content"] and "= Russia" not in arabic[-1]["content"]
 
 
 def test_a_marker_pointing_nowhere_is_dropped(seeded_retriever) -> None:
@@ -71,12 +70,23 @@ def test_a_refusal_is_given_in_the_question_language_without_sources(seeded_retr
     assert answer.refused and answer.text == "I could not find this in the articles."
 
 
-def test_a_number_in_no_cited_passage_is_flagged(seeded_retriever) -> None:
+def test_a_number_in_no_passage_declines_and_keeps_the_draft_and_sources(seeded_retriever) -> None:
     bot, _ = make_bot(seeded_retriever, "بلغت 250.7 مليار دولار في عام 2023 [1].")
     answer = bot.ask(AR_TRADE)
-    assert answer.citations[0].passage.source.startswith("000_")
-    assert answer.unverified == ["250.7"], "2023 is in the passage, 250.7 is not"
-    assert answer.to_dict()["unverified"] == ["250.7"]
+    assert answer.refused and answer.text == "لم أجد الإجابة في المقالات."
+    assert answer.checks == ["numbers"], "2023 is in the passages, 250.7 in none"
+    assert answer.draft == "بلغت 250.7 مليار دولار في عام 2023 [1]."
+    assert len(answer.passages) == 4, "the sources found stay, for the user to read"
+    assert answer.to_dict()["checks_failed"] == ["numbers"]
+
+
+def test_a_number_of_another_passage_than_the_cited_one_is_flagged(seeded_retriever) -> None:
+    bot, generator = make_bot(seeded_retriever)
+    sources = bot.retriever.search(AR_TRADE)
+    other = next(n for n in numbers_in(sources[1].text) if n not in numbers_in(sources[0].text))
+    generator.enqueue(f"بلغت قيمة التجارة {other} [1].")
+    answer = bot.ask(AR_TRADE)
+    assert not answer.refused and answer.unverified == [other]
 
 
 def test_json_shape(seeded_retriever) -> None:
@@ -138,7 +148,6 @@ def test_off_topic_questions_are_declined_without_asking_the_model(seeded_retrie
     [
         ("How much was China-Russia trade worth in 2023?",
          "China-Russia trade was worth 190 billion dollars in 2022 [1]."),
-        ("How much Russian gas did Germany import?", "Germany imported 24% more gas [1]."),
     ],
 )  # fmt: skip
 def test_answers_for_another_year_or_place_are_declined(seeded_retriever, question, reply) -> None:

@@ -17,7 +17,7 @@ from bot.metrics import (
 )
 from bot.report import write_report
 from bot.settings import Settings
-from bot.testsets import TestSetError, load_testset
+from bot.testsets import TestSetError, load_testset, select
 from retrieval.arabic import normalize
 from retrieval.documents import load_file
 from retrieval.indexer import Indexer
@@ -109,6 +109,51 @@ def test_squad_paragraphs_become_a_corpus_and_parallel_questions_swap_in(tmp_pat
     assert swapped.cases[1].lang == "en" and swapped.cases[1].answers == ["New START"]
     assert swapped.cases[1].sources == ["mini.ar.jsonl#0-1"]
     assert swapped.corpus_name == testset.corpus_name, "the same paragraphs, the same index"
+
+
+def squad_of(paragraphs: int, questions: int) -> dict:
+    """A SQuAD-style set: `paragraphs` paragraphs with `questions` questions each."""
+    return {"data": [{"title": "t", "paragraphs": [
+        {"context": f"الفقرة رقم {p} تذكر العدد {p * 7}.",
+         "qas": [{"id": f"p{p}q{q}", "question": f"ما العدد في الفقرة {p}؟ ({q})",
+                  "answers": [{"text": str(p * 7)}]} for q in range(questions)]}
+        for p in range(paragraphs)]}]}  # fmt: skip
+
+
+def test_a_spread_sample_covers_the_whole_set_and_repeats_with_its_seed(tmp_path) -> None:
+    path = tmp_path / "big.ar.json"
+    path.write_text(json.dumps(squad_of(50, 4), ensure_ascii=False), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path / "corpora")
+    sample = select(testset, sample=20, seed=3)
+    ids = [c.id for c in sample.cases]
+    assert len(ids) == 20 and len(set(ids)) == 20
+    paragraphs = [int(i[1 : i.index("q")]) for i in ids]
+    # one from each tenth of the 50 paragraphs × 4 questions: the last stretch is reached
+    assert paragraphs == sorted(paragraphs) and paragraphs[0] < 5 and paragraphs[-1] >= 45
+    assert ids == [c.id for c in select(testset, sample=20, seed=3).cases]
+    assert ids != [c.id for c in select(testset, sample=20, seed=4).cases]
+    assert sample.corpus == testset.corpus, "nothing held out: the whole corpus"
+
+
+def test_questions_made_unanswerable_lose_their_paragraph_from_the_corpus(tmp_path) -> None:
+    path = tmp_path / "big.ar.json"
+    path.write_text(json.dumps(squad_of(50, 4), ensure_ascii=False), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path / "corpora")
+    chosen = select(testset, sample=20, seed=1, unanswerable_share=0.25)
+    unanswerable = [c for c in chosen.cases if c.unanswerable]
+    answerable = [c for c in chosen.cases if not c.unanswerable]
+    assert len(unanswerable) == 5 and len(answerable) == 15
+    assert all(c.answers == [] for c in unanswerable)
+    (corpus,) = chosen.corpus
+    sources = {a.source for a in load_file(corpus)}
+    assert len(sources) == 45 and corpus.name == testset.corpus[0].name
+    assert not {c.sources[0] for c in unanswerable} & sources, "their paragraphs are gone"
+    assert {c.sources[0] for c in answerable} <= sources, "every other question's stays"
+    with pytest.raises(TestSetError, match="below 1"):
+        select(testset, sample=20, unanswerable_share=1.0)
+    seeds = load_testset(ROOT / "seeds" / "questions.jsonl", ROOT / "seeds", tmp_path)
+    with pytest.raises(TestSetError, match="SQuAD-style"):
+        select(seeds, sample=5, unanswerable_share=0.2)
 
 
 def test_the_runner_scores_rows_and_writes_the_report(hash_indexer: Indexer, tmp_path) -> None:

@@ -22,10 +22,17 @@ def test_sources_are_shown_before_the_answer_and_cited_ones_after(seeded_retriev
     assert all(a is None for _, a in updates[:-1])
 
 
-def test_unverified_numbers_are_warned_about(seeded_retriever) -> None:
+def test_a_withdrawn_draft_stays_visible_with_its_reason_and_the_sources(seeded_retriever) -> None:
     bot = Bot(seeded_retriever, ScriptedGenerator("Trade reached 250.7 billion dollars [1]."))
-    final, _ = list(respond(bot, "How much was trade between China and Russia?", [], 1))[-1]
-    assert 'class="unverified"' in final and "Unverified" in final and "250.7" in final
+    updates = list(respond(bot, "How much was trade between China and Russia?", [], 1))
+    drafts = [html for html, answer in updates if answer is None and "250.7" in html]
+    assert drafts and all("Draft: checked against the sources" in html for html in drafts)
+    final, answer = updates[-1]
+    assert answer is not None and answer.refused
+    assert "I could not find this in the articles." in final
+    assert "<del>Trade reached 250.7 billion dollars" in final, "what the user saw stays"
+    assert "a figure that none of the passages has" in final
+    assert ">Passages found<" in final and 'id="sanad-1-4"' in final, "every source stays"
 
 
 def test_bad_question_gets_a_message_not_a_crash(seeded_retriever) -> None:
@@ -73,3 +80,14 @@ def test_a_failing_model_gets_a_message_in_the_chat(seeded_retriever) -> None:
 
     final, answer = list(respond(Bot(seeded_retriever, Broken()), "What did Putin say?", [], 1))[-1]
     assert answer is None and "Something went wrong: model file missing" in final
+
+
+def test_example_questions_come_from_the_corpus_folder_not_the_code(tmp_path) -> None:
+    from bot.ui import load_examples
+    from retrieval.documents import EXAMPLES_FILE, find_files
+
+    (tmp_path / "a.txt").write_text("مقال", encoding="utf-8")
+    (tmp_path / EXAMPLES_FILE).write_text("# about a.txt\nما الخبر؟\n\nWhat happened?\n", "utf-8")
+    assert load_examples(tmp_path / EXAMPLES_FILE) == ["ما الخبر؟", "What happened?"]
+    assert load_examples(tmp_path / "none.txt") == [], "a corpus without examples shows none"
+    assert [source for _, source in find_files([tmp_path])] == ["a.txt"], "not an article"

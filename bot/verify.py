@@ -1,0 +1,112 @@
+"""One verification stage between the model's draft and the user: each check is a question
+asked of the draft and its sources, named, and measured on the dev sets (the eval report
+counts, for each, the right drafts it throws away and the wrong ones it stops).
+
+A draft that fails a check is not shown as an answer: Sanad declines, says why, and keeps
+the sources it found on screen so the user can read them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.citations import CITATION_PATTERN, numbers_in, other_year
+from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
+from bot.language import Language
+from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
+from retrieval.documents import Passage
+
+# A long vowel inside a word is the usual difference between two spellings of one foreign
+# name (بالينكن / بلينكن, ماكرون / مكرون): words also match on their consonants.
+LONG_VOWELS = re.compile(r"(?<=.)[اوي]")
+
+
+def skeleton(token: str) -> str:
+    return LONG_VOWELS.sub("", token) if not token[0].isdigit() else token
+
+
+def word_forms(text: str) -> list[set[str]]:
+    """Each word of `text` (stop words left out) as the forms it may be matched by: as
+    written, stemmed, and the consonants of both (a fused ب or ل is also a name's first
+    letter: بلينكن is not ب + لينكن)."""
+    forms = []
+    for token in TOKEN.findall(normalize(CITATION_PATTERN.sub(" ", text))):
+        stemmed = stem(token)
+        if stemmed in STOPWORDS:
+            continue
+        forms.append({token, stemmed, skeleton(token), skeleton(stemmed)})
+    return forms
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the model wrote, with what it was given."""
+
+    question: str
+    language: Language
+    text: str  # markers normalised, every one valid
+    passages: Sequence[Passage]  # all the model read
+    cited: Sequence[Passage]  # those its markers name
+
+
+def support(draft: Draft) -> float:
+    """Share of the draft's words found, in any of their forms, in its cited passages or the
+    question: an Arabic answer built from its sources scores near 1, an invented one near 0."""
+    words = word_forms(draft.text)
+    if not words:
+        return 1.0
+    known = set().union(*word_forms(" ".join([draft.question, *(p.text for p in draft.cited)])))
+    return sum(bool(forms & known) for forms in words) / len(words)
+
+
+def new_numbers(draft: Draft) -> list[str]:
+    """Numbers of the draft that none of the passages it read has (nor the question, unless
+    the passages lack it too: a figure of the question repeated without a source)."""
+    known = {n for p in draft.passages for n in numbers_in(p.text)}
+    return [n for n in numbers_in(draft.text) if n not in known]
+
+
+def instructions(draft: Draft) -> bool:
+    texts = [p.text for p in draft.passages]
+    return (
+        leaks_instructions(draft.text)
+        or off_task(draft.text)
+        or echoes_orders(draft.text, texts)
+        or bool(example_numbers(draft.text, texts))
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named test a draft fails (True) or passes."""
+
+    name: str
+    fails: Callable[[Draft], bool]
+
+
+class Verifier:
+    """Runs every check on a draft; `decline` names those that make Sanad decline (all by
+    default). Every check is computed either way, for the eval report."""
+
+    def __init__(self, min_support: float = 0.5, decline: Sequence[str] | None = None) -> None:
+        self.min_support = min_support
+        self.checks = [
+            Check("instructions", instructions),  # its instructions, itself, its examples
+            Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
+            Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
+            # Arabic words that none of its sources has: invented (English answers translate)
+            Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),
+        ]
+        names = [c.name for c in self.checks]
+        unknown = set(decline or ()) - set(names)
+        if unknown:
+            raise ValueError(f"unknown checks {sorted(unknown)}; known: {names}")
+        self.decline = list(names if decline is None else decline)
+
+    def failures(self, draft: Draft) -> list[str]:
+        """Names of the checks the draft fails, in order."""
+        return [check.name for check in self.checks if check.fails(draft)]
+
+    def declines(self, failures: Sequence[str]) -> bool:
+        return any(name in self.decline for name in failures)

@@ -1,0 +1,61 @@
+"""The verification stage: each check on drafts built by hand, spelling variants matched."""
+
+import pytest
+
+from bot.verify import Draft, Verifier, new_numbers, skeleton, support
+from retrieval.documents import Passage
+
+SOURCE = Passage(
+    text="وقال وزير الخارجية أنتوني بلينكن إن صادرات القمح بلغت ١٢٫٥ مليون طن في عام 2023.",
+    doc_id="d", title="t", source="a.txt", start=0, end=80,
+)  # fmt: skip
+OTHER = Passage(text="وزار الرئيس برلين في عام 2024.", doc_id="e", title="t", source="b.txt",
+                start=0, end=30)  # fmt: skip
+
+
+def draft(text: str, question: str = "ماذا قال الوزير؟", language="ar", cited=(SOURCE,)) -> Draft:
+    return Draft(question, language, text, [SOURCE, OTHER], list(cited))
+
+
+def test_a_name_spelt_with_another_long_vowel_is_the_same_name() -> None:
+    assert skeleton("بالينكن") == skeleton("بلينكن") == "بلنكن"
+    assert support(draft("قال أنتوني بالينكن إن الصادرات بلغت 12.5 مليون طن [1].")) == 1.0
+    assert support(draft("قال ماكرون إن باريس سترد [1].")) < 0.5, "names in no source"
+
+
+def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read() -> None:
+    assert new_numbers(draft("بلغت 12.5 مليون طن [1].")) == [], "١٢٫٥ in the passage"
+    assert new_numbers(draft("زار برلين في عام 2024 [1].")) == [], "a passage read, not cited"
+    assert new_numbers(draft("بلغت 13.5 مليون طن [1].")) == ["13.5"]
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "language", "failed"),
+    [
+        ("Exports reached 12.5 million tonnes in 2023 [1].", "How much in 2023?", "en", []),
+        ("Exports reached 14 million tonnes [1].", "How much wheat?", "en", ["numbers"]),
+        ("Exports reached 12.5 million tonnes in 2023 [1].", "How much in 2022?", "en", ["year"]),
+        ("قال ماكرون إن باريس سترد [1].", "ماذا قال؟", "ar", ["support"]),
+        ("Macron said Paris would respond [1].", "What was said?", "en", []),
+        ("I am an AI assistant and cannot say [1].", "What was said?", "en", ["instructions"]),
+        ("Exports rose from 9.8 to 12.5 million tonnes [1].", "How much?", "en",
+         ["instructions", "numbers"]),  # 9.8: a number of the prompt's worked examples
+    ],
+)  # fmt: skip
+def test_each_check_fails_the_drafts_it_is_for(text, question, language, failed) -> None:
+    assert Verifier().failures(draft(text, question, language)) == failed
+
+
+def test_checks_can_be_measured_without_declining_and_unknown_ones_are_refused() -> None:
+    verifier = Verifier(decline=["instructions"])
+    assert verifier.failures(draft("Exports reached 14 million tonnes [1].", "How?", "en")) == [
+        "numbers"
+    ]
+    assert not verifier.declines(["numbers"]) and verifier.declines(["instructions", "numbers"])
+    with pytest.raises(ValueError, match="unknown checks"):
+        Verifier(decline=["names"])
+
+
+def test_support_counts_the_question_words_too() -> None:
+    question = "ما هي عاصمة فرنسا؟"
+    assert support(draft("عاصمة فرنسا أسطنبول [1].", question)) == 2 / 3
