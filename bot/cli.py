@@ -86,6 +86,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     close()
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
+    for copy, original in report.duplicates:
+        print(
+            f"duplicate: {copy} is the same article as {original} (indexed once)", file=sys.stderr
+        )
     minutes = max(report.embed_seconds, 1e-9) / 60
     rate = (
         f" ({report.articles / minutes:.0f} articles/min, {report.passages / minutes:.0f} "
@@ -95,11 +99,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(
         f"{len(report.added)} added, {len(report.replaced)} replaced, "
-        f"{len(report.unchanged)} unchanged, {len(report.pruned)} removed, "
+        f"{len(report.unchanged)} unchanged, {len(report.duplicates)} duplicates, "
+        f"{len(report.pruned)} removed, "
         f"{report.passages} passages indexed in {report.seconds:.1f}s{rate} "
         f"({indexer.store.count()} passages in the index)"
     )
-    return 1 if report.errors and not (report.added or report.replaced or report.unchanged) else 0
+    kept = report.added or report.replaced or report.unchanged or report.duplicates
+    return 1 if report.errors and not kept else 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -39,6 +39,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "added": "Added {added}, updated {replaced}, unchanged {unchanged} "
         "({passages} passages, {seconds:.1f} s). They can be asked about now.",
         "upload_errors": "Not added:",
+        "duplicates": "Already in the articles under another name (indexed once):",
         "no_files": "Choose one or more files first.",
         "indexed": "Indexed articles",
         "col_title": "Title",
@@ -92,6 +93,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "added": "أضيف {added}، وحُدّث {replaced}، ولم يتغير {unchanged} "
         "({passages} مقطعًا، {seconds:.1f} ث). يمكنك السؤال عنها الآن.",
         "upload_errors": "لم يُضف:",
+        "duplicates": "موجودة في المقالات باسم آخر (فُهرست مرة واحدة):",
         "no_files": "اختر ملفًا أو أكثر أولًا.",
         "indexed": "المقالات المفهرسة",
         "col_title": "العنوان",

@@ -227,6 +227,9 @@ def build_ui(
             added=len(report.added), replaced=len(report.replaced),
             unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
         )]  # fmt: skip
+        if report.duplicates:
+            lines += ["", texts["duplicates"],
+                      *(f"- {copy} = {original}" for copy, original in report.duplicates)]  # fmt: skip
         if report.errors:
             lines += ["", texts["upload_errors"], *(f"- {e}" for e in report.errors)]
         return "\n".join(lines), articles_table(language)

@@ -30,6 +30,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # (source, the source it is a copy of): an identical article is indexed once
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0  # of `seconds`, embedding and writing the passages
@@ -85,9 +87,12 @@ class Indexer:
         self._run(jobs, report, progress)
         report.embed_seconds = time.perf_counter() - embed_started
         if prune:
+            # ids come from content: a copy indexed in this run in place of a pruned source
+            # wrote over the same ids, which stay
+            written = {p.id for job in jobs for p in job.passages}
             for source, article in indexed.items():
                 if source not in seen:
-                    self.store.delete_ids(article.ids)
+                    self.store.delete_ids([i for i in article.ids if i not in written])
                     report.pruned.append(source)
         if report.changed or len(self.store.keywords) != self.store.count():
             self.store.rebuild_keyword_index()
@@ -101,30 +106,43 @@ class Indexer:
         report: IngestReport,
         progress: Progress | None,
     ) -> tuple[list[_Job], set[str]]:
-        """Read every file; what is new, changed or left incomplete becomes a job."""
-        jobs: list[_Job] = []
+        """Read every file; what is new, changed or left incomplete becomes a job. An article
+        whose text is already indexed (or planned) under another source that is still there is
+        a copy (wire stories are republished under many names): it is reported, not indexed
+        twice (its passages would have the same ids)."""
+        articles = []
         seen: set[str] = set()
         for done, (path, source) in enumerate(files):
             if progress:
                 progress("read", done, len(files), source)
-            articles, problems = read_articles(path, source, self.max_file_bytes)
+            found, problems = read_articles(path, source, self.max_file_bytes)
             report.errors.extend(problems)
-            for article in articles:
+            for article in found:
                 if article.source in seen:
                     report.errors.append(f"{article.source} appears twice; the first was kept")
                     continue
                 seen.add(article.source)
-                old = indexed.get(article.source, IndexedArticle())
-                stale = [i for doc, ids in old.versions.items() if doc != article.id for i in ids]
-                if old.complete(article.id):
-                    report.unchanged.append(article.source)
-                    if stale:  # an earlier replacement was cut short before the old went
-                        self.store.delete_ids(stale)
-                    continue
-                replaces = any(doc != article.id for doc in old.versions)
-                jobs.append(_Job(article.source, self.chunker.split(article), stale, replaces))
+                articles.append(article)
         if progress:
             progress("read", len(files), len(files), "")
+        # texts kept: those indexed under a source still there, then each new one once
+        holder = {doc: source for source, old in indexed.items() if source in seen
+                  for doc in old.versions if old.complete(doc)}  # fmt: skip
+        jobs: list[_Job] = []
+        for article in articles:
+            original = holder.setdefault(article.id, article.source)
+            if original != article.source:
+                report.duplicates.append((article.source, original))
+                continue
+            old = indexed.get(article.source, IndexedArticle())
+            stale = [i for doc, ids in old.versions.items() if doc != article.id for i in ids]
+            if old.complete(article.id):
+                report.unchanged.append(article.source)
+                if stale:  # an earlier replacement was cut short before the old went
+                    self.store.delete_ids(stale)
+                continue
+            replaces = any(doc != article.id for doc in old.versions)
+            jobs.append(_Job(article.source, self.chunker.split(article), stale, replaces))
         return jobs, seen
 
     def _run(self, jobs: list[_Job], report: IngestReport, progress: Progress | None) -> None:

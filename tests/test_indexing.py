@@ -169,3 +169,27 @@ def test_a_replacement_cut_short_is_finished(hash_indexer: Indexer, seeds_dir: P
     report = hash_indexer.ingest([corpus])
     assert report.unchanged.count("001_322b6b5cc92a09ad.txt") == 1 and not report.added
     assert len(store.sources()["001_322b6b5cc92a09ad.txt"].versions) == 1
+
+
+def test_identical_articles_are_indexed_once_within_and_across_ingests(
+    hash_indexer: Indexer, seeds_dir: Path, tmp_path: Path
+) -> None:
+    text = (seeds_dir / "000_479f4305cba7f61e.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text, encoding="utf-8")
+    first = hash_indexer.ingest([folder])  # Chroma refused the repeated ids: nothing indexed
+    assert first.added == ["a.txt"] and first.duplicates == [("b.txt", "a.txt")]
+    count = hash_indexer.store.count()
+    assert set(hash_indexer.store.sources()) == {"a.txt"}
+    (folder / "c.txt").write_text(text, encoding="utf-8")
+    second = hash_indexer.ingest([folder], prune=True)
+    assert second.unchanged == ["a.txt"] and second.pruned == []
+    assert second.duplicates == [("b.txt", "a.txt"), ("c.txt", "a.txt")]
+    assert hash_indexer.store.count() == count, "no passage twice"
+    (folder / "a.txt").unlink()  # the copy that was indexed goes: another one takes its place
+    third = hash_indexer.ingest([folder], prune=True)
+    assert third.added == ["b.txt"] and third.pruned == ["a.txt"]
+    assert set(hash_indexer.store.sources()) == {"b.txt"}
+    assert hash_indexer.store.count() == count
