@@ -228,8 +228,8 @@ def build_ui(
             unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
         )]  # fmt: skip
         if report.duplicates:
-            lines += ["", texts["duplicates"],
-                      *(f"- {copy} = {original}" for copy, original in report.duplicates)]  # fmt: skip
+            copies = (f"- {copy} = {original}" for copy, original in report.duplicates)
+            lines += ["", texts["duplicates"], *copies]
         if report.errors:
             lines += ["", texts["upload_errors"], *(f"- {e}" for e in report.errors)]
         return "\n".join(lines), articles_table(language)
