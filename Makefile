@@ -61,22 +61,27 @@ eval: setup
 	$(PY) -m bot eval seeds/questions.jsonl --report reports/seeds
 
 # XQuAD (../shared/data/xquad): Arabic questions, and English questions over the same Arabic
-# paragraphs. Retrieval on all 1190 questions with each retriever; answers on the first 40.
+# paragraphs. Retrieval on all 1190 questions with each retriever; answers on 200 questions
+# spread over the set, a fifth of them made unanswerable (their paragraph left out of the index).
 XQUAD ?= ../shared/data/xquad
+ANSWERED ?= --sample 200 --seed 1
 eval-xquad: setup
 	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --retrieval-only --retriever hybrid,dense,keyword \
 		--report reports/xquad-ar-retrieval
 	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --questions-from $(XQUAD)/xquad.en.json \
 		--retrieval-only --retriever hybrid,dense,keyword --report reports/xquad-en-retrieval
-	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --limit 40 --report reports/xquad-ar-answers
+	$(PY) -m bot eval $(XQUAD)/xquad.ar.json $(ANSWERED) --unanswerable-share 0.2 \
+		--report reports/xquad-ar-answers
 	$(PY) -m bot eval $(XQUAD)/xquad.ar.json --questions-from $(XQUAD)/xquad.en.json \
-		--limit 40 --report reports/xquad-en-answers
+		$(ANSWERED) --unanswerable-share 0.2 --report reports/xquad-en-answers
 
-# ARCD train (../shared/data/arcd): Arabic questions written by people; retrieval on all 693.
+# ARCD train (../shared/data/arcd): Arabic questions written by people; retrieval on all 693,
+# answers on 200 spread over the set.
 ARCD ?= ../shared/data/arcd
 eval-arcd: setup
 	$(PY) -m bot eval $(ARCD)/arcd-train.json --retrieval-only --retriever hybrid,dense,keyword \
 		--report reports/arcd-retrieval
+	$(PY) -m bot eval $(ARCD)/arcd-train.json $(ANSWERED) --report reports/arcd-answers
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
