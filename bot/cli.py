@@ -134,21 +134,28 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    texts = TEXT[answer.language]
     if answer.refused and streamed.strip() != answer.text:
         # the model's own words of refusal, or none at all: say it plainly, in the language
         print(("\n" if streamed else "") + answer.text)
     else:
         print()
+    if answer.refused and answer.checks:  # the draft above was withdrawn: say why
+        reasons = ", ".join(texts[f"check_{name}"] for name in answer.checks)
+        print("\n" + texts["withdrawn"].format(reasons=reasons))
     if answer.unverified:
-        print(
-            "\n" + TEXT[answer.language]["unverified"].format(numbers=", ".join(answer.unverified))
-        )
+        print("\n" + texts["unverified"].format(numbers=", ".join(answer.unverified)))
     if answer.citations:
-        print(f"\n{TEXT[answer.language]['sources']}:")
-    for citation in answer.citations:
-        p = citation.passage
-        print(f"[{citation.n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
-        print(f"    «{citation.sentence}»")
+        print(f"\n{texts['sources']}:")
+        for citation in answer.citations:
+            p = citation.passage
+            print(f"[{citation.n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
+            print(f"    «{citation.sentence}»")
+    elif answer.refused and answer.passages:  # declined: what was found, for the reader
+        print(f"\n{texts['found']}:")
+        for n, p in enumerate(answer.passages, start=1):
+            print(f"[{n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
+            print(f"    «{p.text}»")
     return 0
 
 

@@ -34,6 +34,24 @@ def test_ingest_reports_bad_files_and_fails_when_nothing_is_usable(tmp_path: Pat
     assert missing.returncode != 0 and "does not exist" in missing.stderr
 
 
+def test_a_copy_of_an_article_is_named_and_indexed_once(tmp_path: Path) -> None:
+    text = (ROOT / "seeds" / "000_479f4305cba7f61e.txt").read_text(encoding="utf-8")
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run("ingest", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "duplicate: b.txt is the same article as a.txt (indexed once)" in result.stderr
+    assert "1 duplicates" in result.stdout and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_declined_question_still_lists_what_was_found() -> None:
+    result = run("ask", "What is the population of Brazil?")
+    assert result.returncode == 0, result.stderr
+    assert "I could not find this in the articles." in result.stdout
+    assert "Passages found:" in result.stdout and "[1] " in result.stdout
+
+
 def test_an_empty_question_is_an_error() -> None:
     result = run("ask", "  ")
     assert result.returncode == 2 and "empty" in result.stderr
