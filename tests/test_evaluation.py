@@ -204,3 +204,37 @@ def test_the_gold_seed_questions_hold_up() -> None:
         if case.lang == "ar" and not case.unanswerable:
             found = [a for a in case.answers if any(normalize(a) in texts[s] for s in case.sources)]
             assert found, f"{case.id}: no gold answer appears in its sources"
+
+
+def test_the_report_counts_what_each_check_threw_away_and_stopped(hash_indexer, tmp_path) -> None:
+    from bot.report import markdown
+
+    hash_indexer.ingest([ROOT / "seeds"])
+    path = tmp_path / "set.jsonl"
+    question = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
+    cases = [
+        {"id": "right", "question": question, "answers": ["240.1 مليار دولار"]},
+        {"id": "wrong", "question": question, "answers": ["240.1 مليار دولار"]},
+        {"id": "none", "question": "من فاز بكأس العالم 2022؟", "unanswerable": True},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    generator = ScriptedGenerator(
+        "بلغت قيمة التجارة 240.1 مليار دولار [1].",  # right, passes
+        "بلغت قيمة التجارة 777 مليار دولار [1].",  # wrong: a number in no passage
+        "فاز منتخب 1930 بكأس العالم [1].",  # unanswerable: a number in no passage
+    )
+    settings = Settings(min_relevance=0, sentence_windows=False)
+    rows = evaluate(testset, hash_indexer.store, settings, EvalOptions(), generator=generator)
+    right, wrong, none = rows["hybrid"]
+    assert right["checks_failed"] == [] and right["scores"]["contains_answer"] == 1.0
+    assert wrong["refused"] and wrong["checks_failed"] == ["numbers"]
+    assert wrong["draft"].startswith("بلغت قيمة التجارة 777")
+    assert wrong["scores"]["draft_contains_answer"] == 0.0
+    assert none["refused"] and "numbers" in none["checks_failed"]
+    summary = summarize(rows["hybrid"])["all"]
+    assert summary["drafts right"] == 1 and summary["drafts wrong"] == 1
+    assert summary["check numbers: wrong"] == 1 and summary["check numbers: unanswerable"] == 1
+    assert "check numbers: right" not in summary, "it threw no right draft away"
+    table = markdown("set", {"hybrid": summarize(rows["hybrid"])}, "python -m bot eval x")
+    assert "| check numbers: wrong | 1 |" in table and "| draft_contains_answer | 0.500 |" in table
