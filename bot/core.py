@@ -151,7 +151,7 @@ class Bot:
         # Below this similarity between the question and its best passage, the articles are
         # about something else: decline without asking the model, which would guess.
         self.min_relevance = min_relevance
-        self.verifier = verifier or Verifier()
+        self.verifier = verifier or Verifier(similarity=self.similarity)
 
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language

@@ -77,6 +77,9 @@ def instructions(draft: Draft) -> bool:
     )
 
 
+Similarity = Callable[[str, Sequence[str]], list[float]]  # a question against texts
+
+
 @dataclass(frozen=True)
 class Check:
     """A named test a draft fails (True) or passes."""
@@ -89,20 +92,41 @@ class Verifier:
     """Runs every check on a draft; `decline` names those that make Sanad decline (all by
     default). Every check is computed either way, for the eval report."""
 
-    def __init__(self, min_support: float = 0.5, decline: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        min_support: float = 0.5,
+        decline: Sequence[str] | None = None,
+        similarity: Similarity | None = None,
+        min_grounding: float = 0.0,
+    ) -> None:
         self.min_support = min_support
+        self.similarity = similarity
+        self.min_grounding = min_grounding
         self.checks = [
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
             # Arabic words that none of its sources has: invented (English answers translate)
             Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),
+            # the passages it cites are not about what was asked (the question's own passage
+            # is often missing and a neighbour's figure is given instead)
+            Check(
+                "grounding",
+                lambda d: self.min_grounding > 0 and self.grounding(d) < self.min_grounding,
+            ),  # fmt: skip
         ]
         names = [c.name for c in self.checks]
         unknown = set(decline or ()) - set(names)
         if unknown:
             raise ValueError(f"unknown checks {sorted(unknown)}; known: {names}")
         self.decline = list(names if decline is None else decline)
+
+    def grounding(self, draft: Draft) -> float:
+        """How close the question is to the closest passage the draft cites, by the
+        retriever's (cross-lingual) embedder; 1.0 without one."""
+        if self.similarity is None or not draft.cited:
+            return 1.0
+        return max(self.similarity(draft.question, [p.text for p in draft.cited]))
 
     def failures(self, draft: Draft) -> list[str]:
         """Names of the checks the draft fails, in order."""

@@ -51,7 +51,7 @@ def test_instructions_to_the_model_are_recognised(sentence: str) -> None:
 
 
 def test_news_sentences_are_not_taken_for_instructions(seeds_dir: Path) -> None:
-    texts = [p.read_text("utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts = [p.read_text("utf-8") for p in sorted(seeds_dir.glob("0*.txt"))]
     for lang in ("ar", "en"):  # XQuAD's Wikipedia paragraphs, when the shared data is there
         path = XQUAD / f"xquad.{lang}.json"
         if path.exists():

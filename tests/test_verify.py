@@ -59,3 +59,19 @@ def test_checks_can_be_measured_without_declining_and_unknown_ones_are_refused()
 def test_support_counts_the_question_words_too() -> None:
     question = "ما هي عاصمة فرنسا؟"
     assert support(draft("عاصمة فرنسا أسطنبول [1].", question)) == 2 / 3
+
+
+def test_a_draft_citing_passages_about_something_else_is_not_grounded() -> None:
+    asked: list[tuple[str, list[str]]] = []
+
+    def similarity(question: str, texts) -> list[float]:
+        asked.append((question, list(texts)))
+        return [0.6 if "القمح" in text else 0.2 for text in texts]
+
+    verifier = Verifier(similarity=similarity, min_grounding=0.33)
+    on_topic = draft("Exports reached 12.5 million tonnes [1].", "How much wheat?", "en")
+    assert verifier.failures(on_topic) == [] and verifier.grounding(on_topic) == 0.6
+    assert asked[-1] == ("How much wheat?", [SOURCE.text]), "the cited passages only"
+    elsewhere = draft("The president visited Berlin in 2024 [2].", "Who won?", "en", [OTHER])
+    assert verifier.failures(elsewhere) == ["grounding"]
+    assert Verifier(similarity=similarity).failures(elsewhere) == [], "off unless a threshold"

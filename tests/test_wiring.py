@@ -24,5 +24,5 @@ def test_an_empty_index_gets_the_seeds_and_the_uploaded_articles(
     assert report is not None
     sources = set(store.sources())
     assert "desalination.txt" in sources
-    assert {p.name for p in seeds_dir.glob("*.txt")} <= sources
+    assert {p.name for p in seeds_dir.glob("0*.txt")} <= sources
     assert ensure_index(settings, store=store) is None, "an index with passages is left alone"
