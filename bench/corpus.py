@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from retrieval.chunking import split_sentences
-from retrieval.documents import load_file
+from retrieval.documents import find_files, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHS = [
@@ -39,7 +39,7 @@ XQUAD_AR = ROOT.parent / "shared" / "data" / "xquad" / "xquad.ar.json"
 def paragraphs(xquad: Path = XQUAD_AR) -> list[list[str]]:
     """Sentence lists of every seed paragraph and XQuAD Arabic paragraph (3+ sentences)."""
     # the seed articles whole (their paragraphs are a sentence or two), then XQuAD's
-    texts = [load_file(path)[0].text for path in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts = [load_file(path)[0].text for path, _ in find_files([ROOT / "seeds"])]
     if xquad.exists():
         data = json.loads(xquad.read_text(encoding="utf-8"))["data"]
         texts += [p["context"] for article in data for p in article["paragraphs"]]

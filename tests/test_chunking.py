@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 
 from retrieval.chunking import Chunker, SentenceSplitter, split_sentences
-from retrieval.documents import Article, load_file
+from retrieval.documents import Article, find_files, load_file
 from retrieval.tokens import count_tokens
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def seed_articles() -> list[Article]:
-    return [load_file(p)[0] for p in sorted(SEEDS.glob("*.txt"))]
+    return [load_file(p)[0] for p, _ in find_files([SEEDS])]
 
 
 def test_sentences_split_at_arabic_punctuation_but_never_inside_numbers() -> None:

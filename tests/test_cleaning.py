@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.cleaning import clean_text, extract_date, pick_title
-from retrieval.documents import load_file
+from retrieval.documents import find_files, load_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -73,7 +73,7 @@ def test_reuters_link_artefact_is_removed_inline() -> None:
 
 
 def test_titles_dates_and_ids() -> None:
-    articles = {p.name: load_file(p)[0] for p in sorted(SEEDS.glob("*.txt"))}
+    articles = {p.name: load_file(p)[0] for p, _ in find_files([SEEDS])}
     assert articles["002_2a0015d8fffb9b77.txt"].date == "2024-04-29"
     assert articles["002_2a0015d8fffb9b77.txt"].title.startswith("لافروف في الصين")
     assert articles["004_aa184c3cf74723ce.txt"].title.startswith("روسيا وأوكرانيا: وزير الخارجية")

@@ -19,7 +19,7 @@ from bot.report import write_report
 from bot.settings import Settings
 from bot.testsets import TestSetError, load_testset, select
 from retrieval.arabic import normalize
-from retrieval.documents import load_file
+from retrieval.documents import find_files, load_file
 from retrieval.indexer import Indexer
 from tests.fakes import ScriptedGenerator
 
@@ -197,7 +197,7 @@ def test_the_gold_seed_questions_hold_up() -> None:
     assert sum(c.lang == "ar" for c in cases) == sum(c.lang == "en" for c in cases)
     assert sum(c.unanswerable for c in cases) >= 6
     assert sum(len(c.sources) >= 2 for c in cases) >= 4, "questions that need two articles"
-    texts = {p.name: normalize(load_file(p)[0].text) for p in (ROOT / "seeds").glob("*.txt")}
+    texts = {p.name: normalize(load_file(p)[0].text) for p, _ in find_files([ROOT / "seeds"])}
     for case in cases:
         assert all(source in texts for source in case.sources), case.id
         assert case.unanswerable == (not case.answers) == (not case.sources), case.id

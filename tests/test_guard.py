@@ -16,6 +16,7 @@ from bot.guard import (
     off_task,
 )
 from retrieval.chunking import split_sentences
+from retrieval.documents import find_files
 from retrieval.indexer import Indexer
 from retrieval.search import HybridRetriever
 from tests.fakes import ScriptedGenerator
@@ -51,7 +52,7 @@ def test_instructions_to_the_model_are_recognised(sentence: str) -> None:
 
 
 def test_news_sentences_are_not_taken_for_instructions(seeds_dir: Path) -> None:
-    texts = [p.read_text("utf-8") for p in sorted(seeds_dir.glob("0*.txt"))]
+    texts = [p.read_text("utf-8") for p, _ in find_files([seeds_dir])]
     for lang in ("ar", "en"):  # XQuAD's Wikipedia paragraphs, when the shared data is there
         path = XQUAD / f"xquad.{lang}.json"
         if path.exists():
