@@ -230,19 +230,19 @@ class Bot:
         a plain refusal in the question's language, which keeps the sources found."""
         text = drop_invalid_markers(normalize_markers(raw), len(passages))
 
-        def declined(failed: list[str]) -> Answer:
+        def declined(failed: list[str], draft: str) -> Answer:
             return Answer(question, language, REFUSALS[language], [], passages, refused=True,
-                          timings=timings, draft=text, checks=failed)  # fmt: skip
+                          timings=timings, draft=draft, checks=failed)  # fmt: skip
 
         if not passages or not text or is_refusal(text):
-            return declined([])
+            return declined([], "")  # the model's own refusal: no draft to withdraw
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         citations = build_citations(text, passages)
         draft = Draft(question, language, text, passages, [c.passage for c in citations])
         failed = self.verifier.failures(draft)
         if self.verifier.declines(failed):
-            return declined(failed)
+            return declined(failed, text)
         return Answer(question, language, text, citations, passages,
                       unverified_numbers(text, draft.cited), timings=timings, draft=text,
                       checks=failed)  # fmt: skip
