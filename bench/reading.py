@@ -1,0 +1,129 @@
+"""Ways of reading compared on spread dev samples (issue 11): the answer prompt over the
+adaptive or 4 sentence windows, and "sentence first" (a grammar-picked passage number, its
+sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a question and a
+summary a set. Usage: python -m bench.reading [N] [bot,bot4,first,first4]"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bot.citations import is_refusal
+from bot.core import format_passages
+from bot.evaluation import index_corpus
+from bot.metrics import contains_answer
+from bot.settings import Settings
+from bot.testsets import load_testset, select
+from bot.wiring import build_bot, sentence_embedder
+from prompts import chat_messages
+from retrieval.focus import SentenceFocus
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+VARIANTS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["bot", "first", "first4"]
+s = Settings()
+X = Path("../shared/data/xquad")
+A = Path("../shared/data/arcd")
+sets = {
+    "xq-ar": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir),
+    "xq-en": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir, X / "xquad.en.json"),
+    "arcd": load_testset(A / "arcd-train.json", s.seeds_dir, s.corpora_dir),
+}
+gen = None
+
+
+def chatml(messages):
+    return (
+        "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+        + "<|im_start|>assistant\n"
+    )
+
+
+def first(bot, q, lang, windows):
+    from llama_cpp import LlamaGrammar
+
+    llm = bot.generator._llm
+    n = len(windows)
+    msgs = chat_messages("read", lang, passages=format_passages(windows), question=q)
+    prompt = chatml(msgs) + "["
+    t0 = time.perf_counter()
+    out = llm.create_completion(
+        prompt,
+        max_tokens=1,
+        temperature=0.0,
+        grammar=LlamaGrammar.from_string(f"root ::= [0-{n}]", verbose=False),
+    )
+    k = int(out["choices"][0]["text"] or 0)
+    pick = time.perf_counter() - t0
+    if k == 0:
+        return "", pick, pick, k
+    label = "Answer:" if lang == "en" else "الإجابة:"
+    prompt += f"{k}] {windows[k - 1].text}\n{label}"
+    text = ""
+    ft = None
+    for chunk in llm.create_completion(
+        prompt, max_tokens=80, temperature=0.0, stop=["\n", "<|im_end|>"], stream=True
+    ):
+        piece = chunk["choices"][0]["text"]
+        if piece and ft is None:
+            ft = time.perf_counter() - t0
+        text += piece
+    text = text.strip()
+    if f"[{k}]" not in text:
+        text += f" [{k}]"
+    return text, ft or pick, time.perf_counter() - t0, k
+
+
+results = {}
+for name, ts in sets.items():
+    ts = select(ts, N, 7)
+    store, _ = index_corpus(ts, s)
+    bot = build_bot(s.model_copy(update={}), generator=gen, store=store)
+    if gen is None:
+        bot.warm_up()
+        gen = bot.generator
+    focus_default = bot.focus
+    focus4 = SentenceFocus(sentence_embedder(s), max_windows=4, min_windows=4, lead=None, other=0.0)
+    for c in ts.cases:
+        row = {"set": name, "q": c.question, "gold": c.answers}
+        for v in VARIANTS:
+            t0 = time.perf_counter()
+            if v in ("bot", "bot4"):
+                bot.focus = focus_default if v == "bot" else focus4
+                a = bot.ask(c.question)
+                row[v] = {
+                    "draft": a.draft,
+                    "refused": a.refused,
+                    "checks": a.checks,
+                    "first": a.timings.get("first_token"),
+                    "total": a.timings["total"],
+                    "contains": contains_answer(a.draft, c.answers)
+                    if a.draft and not is_refusal(a.draft)
+                    else 0.0,
+                }
+            else:
+                passages = bot.retriever.search(c.question)
+                f = focus_default if v == "first" else focus4
+                windows = f.focus(c.question, passages)
+                lang = "ar" if c.lang == "ar" else "en"
+                text, ft, total, k = first(bot, c.question, lang, windows)
+                ret = time.perf_counter() - t0 - total
+                row[v] = {
+                    "draft": text,
+                    "refused": not text,
+                    "k": k,
+                    "first": ft + ret,
+                    "total": total + ret,
+                    "contains": contains_answer(text, c.answers) if text else 0.0,
+                    "window_has": contains_answer(" ".join(w.text for w in windows), c.answers),
+                }
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        results.setdefault(name, []).append(row)
+    for v in VARIANTS:
+        rows = results[name]
+        contains = statistics.mean(r[v]["contains"] for r in rows)
+        declined = statistics.mean(r[v]["refused"] for r in rows)
+        first = statistics.median(r[v]["first"] or 0 for r in rows)
+        total = statistics.median(r[v]["total"] for r in rows)
+        print(f"## {name} {v}: contains {contains:.3f} declined {declined:.3f} "
+              f"first {first:.2f} total {total:.2f}", flush=True)  # fmt: skip
