@@ -7,14 +7,14 @@ import json
 import statistics
 import sys
 import time
-from pathlib import Path
 
+from bench.devsets import dev_sets
 from bot.citations import is_refusal
 from bot.core import format_passages
 from bot.evaluation import index_corpus
 from bot.metrics import contains_answer
 from bot.settings import Settings
-from bot.testsets import load_testset, select
+from bot.testsets import select
 from bot.wiring import build_bot, sentence_embedder
 from prompts import chat_messages
 from retrieval.focus import SentenceFocus
@@ -22,13 +22,7 @@ from retrieval.focus import SentenceFocus
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 25
 VARIANTS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["bot", "first", "first4"]
 s = Settings()
-X = Path("../shared/data/xquad")
-A = Path("../shared/data/arcd")
-sets = {
-    "xq-ar": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir),
-    "xq-en": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir, X / "xquad.en.json"),
-    "arcd": load_testset(A / "arcd-train.json", s.seeds_dir, s.corpora_dir),
-}
+sets = dev_sets(s)
 gen = None
 
 

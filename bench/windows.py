@@ -3,24 +3,18 @@ a gold answer, for several window settings and both embedders; no language model
 Usage: python -m bench.windows"""
 
 import time
-from pathlib import Path
 
+from bench.devsets import dev_sets
 from bot.evaluation import index_corpus
 from bot.metrics import normalize_answer
 from bot.settings import Settings
-from bot.testsets import load_testset, select
+from bot.testsets import select
 from bot.wiring import e5, embedder
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
 
 s = Settings()
-X = Path("../shared/data/xquad")
-A = Path("../shared/data/arcd")
-sets = {
-    "xq-ar": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir),
-    "xq-en": load_testset(X / "xquad.ar.json", s.seeds_dir, s.corpora_dir, X / "xquad.en.json"),
-    "arcd": load_testset(A / "arcd-train.json", s.seeds_dir, s.corpora_dir),
-}
+sets = dev_sets(s)
 variants = {
     "e5 2-4 lead": dict(emb=e5(), max_windows=4, min_windows=2, lead=0.03, other=0.02),
     "e5 4 nolead": dict(emb=e5(), max_windows=4, min_windows=4, lead=None, other=0.0),

@@ -141,6 +141,7 @@ class Bot:
         min_relevance: float | None = None,
         rewriter: QuestionRewriter | None = None,
         verifier: Verifier | None = None,
+        min_grounding: float = 0.0,
     ) -> None:
         self.retriever = retriever
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
@@ -151,7 +152,9 @@ class Bot:
         # Below this similarity between the question and its best passage, the articles are
         # about something else: decline without asking the model, which would guess.
         self.min_relevance = min_relevance
-        self.verifier = verifier or Verifier(similarity=self.similarity)
+        # the verification stage; its grounding check compares by the retriever's embedder
+        self.verifier = verifier or Verifier(similarity=self.similarity,
+                                             min_grounding=min_grounding)  # fmt: skip
 
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language

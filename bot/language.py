@@ -14,7 +14,8 @@ LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 def detect_language(text: str) -> Language:
     """ "ar" when Arabic letters make up at least a third of the letters, else "en".
 
-    A third, not a half: an Arabic question often carries Latin names ("NATO", "New START")."""
+    A third, not a half: an Arabic question often carries names in Latin letters (an
+    acronym, a brand, a treaty)."""
     arabic = len(ARABIC_LETTER.findall(text))
     latin = len(LATIN_LETTER.findall(text))
     if arabic == 0:

@@ -16,7 +16,6 @@ from bot.generation import (
 )
 from bot.model_file import QWEN_CODER_1_5B, verify
 from bot.settings import Settings
-from bot.verify import Verifier
 from retrieval.chunking import Chunker
 from retrieval.embedding import E5Embeddings, GemmaEmbeddings, LocalEmbeddings
 from retrieval.focus import SentenceFocus
@@ -113,17 +112,16 @@ def build_bot(
         if settings.sentence_windows else None
     )  # fmt: skip
     generator = generator or build_generator(settings)
-    bot = Bot(
+    return Bot(
         retriever,
         generator,
         settings.max_new_tokens,
         focus=focus,
         min_relevance=settings.min_relevance or None,
         rewriter=QuestionRewriter(generator),
+        # measured on EmbeddingGemma's scale; e5's is another
+        min_grounding=settings.min_grounding if settings.embedder == "gemma" else 0.0,
     )
-    grounding = settings.min_grounding if settings.embedder == "gemma" else 0.0
-    bot.verifier = Verifier(similarity=bot.similarity, min_grounding=grounding)
-    return bot
 
 
 def ensure_index(

@@ -13,7 +13,7 @@ from retrieval.documents import Article, Passage
 from retrieval.tokens import count_tokens
 
 # A sentence ends at . ؟ ? ! ؛ followed by a space, or at a line end. Requiring the space
-# keeps numbers such as 240.1 or 26.3٪ in one piece.
+# keeps decimals and percentages (3.5, 12.7٪) in one piece.
 SENTENCE_BREAK = re.compile(r"(?<=[.؟?!؛…])[ \t]+|\n+")
 EMBEDDER_WINDOW = 512
 # LangChain logs a warning for every chunk over chunk_size; ours are deliberate (a whole
