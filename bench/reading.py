@@ -1,7 +1,7 @@
 """Ways of reading compared on spread dev samples (issue 11): the answer prompt over the
 adaptive or 4 sentence windows, and "sentence first" (a grammar-picked passage number, its
 sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a question and a
-summary a set. Usage: python -m bench.reading [N] [bot,bot4,first,first4]"""
+summary a set. Usage: python -m bench.reading [N] [bot,bot4,first,first4] [xq-ar,xq-en,arcd]"""
 
 import json
 import statistics
@@ -23,6 +23,8 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 25
 VARIANTS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["bot", "first", "first4"]
 s = Settings()
 sets = dev_sets(s)
+if len(sys.argv) > 3:
+    sets = {name: sets[name] for name in sys.argv[3].split(",")}
 gen = None
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.access import Access, ApiKeyGate
 from bot.core import (
     UNAVAILABLE,
     Answer,
@@ -91,28 +92,18 @@ class ClosingStream(StreamingResponse):
 def create_api(
     bot: Bot,
     library: Library,
-    api_keys: list[str] | None = None,
+    access: Access | None = None,
     ready: threading.Event | None = None,
 ) -> FastAPI:
-    """A FastAPI app with Sanad's /api routes (the web chat is mounted beside them)."""
+    """A FastAPI app with Sanad's /api routes (the web chat is mounted beside them); with
+    `access` enabled, /api/* but /api/health needs a credential (bot/access.py)."""
     app = FastAPI(
         title="Sanad API",
         version="1.0",
         description="Cited answers about Arabic news articles, in Arabic or English.",
     )
-    keys = [key.encode() for key in api_keys or []]
-
-    def authorized(authorization: str | None = Header(default=None)) -> None:
-        if not keys:
-            return
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not any(
-            hmac.compare_digest(token.strip().encode(), key) for key in keys
-        ):
-            raise HTTPException(401, "A valid API key is needed: Authorization: Bearer <key>.")
-
+    app.add_middleware(ApiKeyGate, access=access or Access())
     api = APIRouter(prefix="/api")
-    guarded = APIRouter(prefix="/api", dependencies=[Depends(authorized)])
 
     @api.get("/health")
     def health() -> JSONResponse:
@@ -126,18 +117,18 @@ def create_api(
                 "passages": passages}  # fmt: skip
         return JSONResponse(body, 503 if loading else 200)
 
-    @guarded.get("/articles")
+    @api.get("/articles")
     def articles() -> dict[str, list[dict[str, Any]]]:
         """Every indexed article: doc_id, title, file, date, passages."""
         return {"articles": [a.to_dict() for a in library.articles()]}
 
-    @guarded.post("/ask")
+    @api.post("/ask")
     def ask(request: AskRequest) -> dict[str, Any]:
         """The whole answer at once: answer, language, citations, unverified numbers, timings."""
         question = check_question(request.question)
         return bot.ask(question, [t.model_dump() for t in request.history]).to_dict()
 
-    @guarded.post("/ask/stream")
+    @api.post("/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
         """Server-sent events: `sources` (as soon as retrieval is done), `token`s, then
         `answer` (the same JSON as /api/ask), or `error`."""
@@ -164,8 +155,20 @@ def create_api(
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return ClosingStream(events(), media_type="text/event-stream", headers=headers)
 
+    @api.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
+                   include_in_schema=False)  # fmt: skip
+    def no_such_route(request: Request) -> None:
+        """Under /api, anything else is a 404, or a 405 where the path is right: in Sanad's
+        error format, not the web chat's (mounted at /, it would answer otherwise)."""
+        path = request.url.path
+        allowed = {method for route in api.routes if isinstance(route, APIRoute)
+                   and route.endpoint is not no_such_route and route.path_regex.match(path)
+                   for method in route.methods}  # fmt: skip
+        if allowed:
+            raise StarletteHTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+        raise StarletteHTTPException(404, f"No route {path} in the API (see /docs).")
+
     app.include_router(api)
-    app.include_router(guarded)
 
     @app.exception_handler(QuestionError)
     def question_error(_: Request, exc: QuestionError) -> JSONResponse:
@@ -189,9 +192,20 @@ def create_api(
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
-        return error(exc.status_code, codes.get(exc.status_code, "http"), str(exc.detail),
-                     **headers)  # fmt: skip
+        return error(exc.status_code, HTTP_CODES.get(exc.status_code, "http"), str(exc.detail),
+                     **(exc.headers or {}), **headers)  # fmt: skip
 
     return app
+
+
+HTTP_CODES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+
+
+def route_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """For the mounted web chat's app: 404 and 405 in Sanad's error format; its other errors
+    (the sign-in page reads its 401s) as Starlette writes them."""
+    if exc.status_code in (404, 405):
+        return error(exc.status_code, HTTP_CODES[exc.status_code], str(exc.detail),
+                     **(exc.headers or {}))  # fmt: skip
+    return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)

@@ -9,8 +9,11 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 
-from bot.api import create_api
+from bot.access import Access
+from bot.api import create_api, route_error
 from bot.core import Bot
 from bot.feedback import FeedbackStore
 from bot.library import Library
@@ -33,7 +36,8 @@ def create_app(
 ) -> FastAPI:
     import gradio as gr
 
-    app = create_api(bot, library, api_keys=settings.api_key_list, ready=ready)
+    access = Access.from_settings(settings)
+    app = create_api(bot, library, access=access, ready=ready)
     if origins := settings.cors_origin_list:
         # With its own CORS policy set, the parent app's applies to the mounted chat as well.
         app.add_middleware(
@@ -48,9 +52,9 @@ def create_app(
         return FileResponse(web_component_script(), media_type="text/javascript")
 
     examples = load_examples(settings.seeds_dir / EXAMPLES_FILE)
-    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready, examples)
+    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready, examples, access)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
-    return gr.mount_gradio_app(
+    app = gr.mount_gradio_app(
         app,
         demo,
         path="/",
@@ -62,4 +66,8 @@ def create_app(
         footer_links=["api"],
         max_file_size=f"{settings.max_upload_mb}mb",
         allowed_paths=[str(settings.exports_dir)],
+        **access.gradio_options(),
     )
+    chat = next(route.app for route in app.routes if isinstance(route, Mount))
+    chat.add_exception_handler(StarletteHTTPException, route_error)
+    return app

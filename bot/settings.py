@@ -83,9 +83,17 @@ class Settings(BaseSettings):
     # Web chat and HTTP API
     host: str = "127.0.0.1"
     port: int = 7860
-    # Comma-separated. Keys: when set, /api/* wants "Authorization: Bearer <key>".
-    # CORS origins: the portal pages allowed to call the API from a browser.
+    # Who may use it (bot/access.py; with none of the first three set, everything is open).
+    # Keys, "name:key" comma-separated (a bare key is named key-1, key-2…): /api/* wants
+    # "Authorization: Bearer <key>". Users, "name:password" comma-separated: the web chat asks
+    # them to sign in. Auth header: the header in which a trusted proxy in front of Sanad puts
+    # the signed-in user's name (the proxy must drop it from what clients send). Editors: the
+    # user names that may add articles from the web chat.
     api_keys: str = ""
+    users: str = ""
+    auth_header: str = ""
+    editors: str = ""
+    # CORS origins, comma-separated: the portal pages allowed to call the API from a browser.
     cors_origins: str = ""
     max_upload_mb: int = 50  # uploads, and any file ingested: this size or more is refused
 
@@ -114,10 +122,6 @@ class Settings(BaseSettings):
     def corpora_dir(self) -> Path:
         """Corpora made from test sets (SQuAD paragraphs)."""
         return self.data_dir / "corpora"
-
-    @property
-    def api_key_list(self) -> list[str]:
-        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -8,6 +8,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from bot.access import Access
 from bot.core import UNAVAILABLE, Answer, Bot, QuestionError, Sources, Token, unavailable_code
 from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
@@ -127,9 +128,13 @@ def build_ui(
     exports_dir: Path,
     ready: threading.Event | None = None,
     examples: list[str] | None = None,
+    access: Access | None = None,
 ):
-    """The web chat around `bot`: chat with sources and feedback, and an articles tab."""
+    """The web chat around `bot`: chat with sources and feedback, and an articles tab (adding
+    articles: for the editors named in `access`, everyone on an open install)."""
     import gradio as gr
+
+    access = access or Access()
 
     i18n = gr.I18n(en=TEXT["en"], ar=TEXT["ar"])
 
@@ -200,8 +205,11 @@ def build_ui(
             rows = []
         return {"headers": headers, "data": rows}
 
-    def show_articles(request: gr.Request) -> dict[str, Any]:
-        return articles_table(_request_language(request))
+    def show_articles(request: gr.Request):
+        editor = access.may_edit(request.username)
+        note = "" if editor else TEXT[_request_language(request)]["editors_only"]
+        return (articles_table(_request_language(request)), gr.update(visible=editor),
+                gr.update(visible=editor), note)  # fmt: skip
 
     def add_articles(
         files: list[str] | None,
@@ -210,6 +218,8 @@ def build_ui(
     ):
         language = _request_language(request)
         texts = TEXT[language]
+        if not access.may_edit(request.username):  # the page hides the button; a script may not
+            return texts["editors_only"], articles_table(language)
         if not files:
             return texts["no_files"], articles_table(language)
 
@@ -306,7 +316,8 @@ def build_ui(
                              api_visibility="private")  # fmt: skip
         add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
         export_button.click(export, None, [export_file, export_note], api_visibility="private")
-        demo.load(show_articles, None, table, api_visibility="private")
+        demo.load(show_articles, None, [table, upload, add_button, upload_report],
+                  api_visibility="private")  # fmt: skip
         if ready is not None and not ready.is_set():
             timer = gr.Timer(1.0)
             timer.tick(

@@ -21,6 +21,11 @@ SEEDS = ROOT / "seeds"
 # Resolved before any test moves the data directory: the real models stay where setup put them.
 MODELS_DIR = Settings().models_dir
 _real_connect = socket.socket.connect
+OUTPUT = ROOT / "test-output"  # screenshots, for a person to look at
+CHROMIUM = os.environ.get("SANAD_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's services from a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 def _loopback_only(self: socket.socket, address) -> None:
@@ -73,6 +78,12 @@ def hash_indexer(hash_store: PassageStore) -> Indexer:
 
 
 @pytest.fixture
+def seeded_indexer(hash_indexer: Indexer, seeds_dir: Path) -> Indexer:
+    hash_indexer.ingest([seeds_dir])
+    return hash_indexer
+
+
+@pytest.fixture
 def seeded_retriever(hash_indexer: Indexer, seeds_dir: Path) -> HybridRetriever:
     hash_indexer.ingest([seeds_dir])
     return HybridRetriever(store=hash_indexer.store, k=4)
@@ -118,3 +129,17 @@ def llama():
 
     path = verify(MODELS_DIR / QWEN_CODER_1_5B.filename, QWEN_CODER_1_5B)
     return LlamaCppGenerator(path, threads=os.cpu_count())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (which downloads no browser of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -40,12 +40,6 @@ def sanad(
         yield url, generator
 
 
-@pytest.fixture
-def seeded_indexer(hash_indexer: Indexer, seeds_dir: Path) -> Indexer:
-    hash_indexer.ingest([seeds_dir])
-    return hash_indexer
-
-
 def events_of(response: httpx.Response) -> list[tuple[str, dict]]:
     events = []
     for block in response.text.strip().split("\n\n"):

@@ -5,7 +5,6 @@ and the portal widget. Screenshots go to test-output/ for a person to look at.""
 import functools
 import http.server
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +22,10 @@ from retrieval.focus import SentenceFocus
 from retrieval.indexer import Indexer
 from retrieval.search import HybridRetriever
 from retrieval.store import PassageStore
+from tests.conftest import OUTPUT
 from tests.server import free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "test-output"
-CHROMIUM = os.environ.get("SANAD_CHROMIUM", "/usr/bin/chromium")
-# Without these, Chromium keeps trying to reach Google's services from a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 UPLOADED = (
     "المغرب يفتتح أكبر محطة لتحلية المياه في أفريقيا\n\n"
     "افتتح المغرب اليوم في الدار البيضاء محطة لتحلية مياه البحر تبلغ طاقتها 300 مليون متر مكعب "
@@ -61,19 +56,6 @@ def sanad(e5, llama, tmp_path_factory) -> Iterator[dict]:
     with serving(create_app(settings, bot, library, feedback)) as url:
         yield {"url": url, "portal": portal, "feedback": feedback, "data": data}
     pages.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def ask(page, question: str, turn: int) -> str:

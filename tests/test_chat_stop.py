@@ -6,9 +6,9 @@ from pathlib import Path
 
 from bot.texts import TEXT
 from retrieval.indexer import Indexer
+from tests.conftest import OUTPUT
 from tests.fakes import OneAtATimeEcho
 from tests.server import serving
-from tests.test_browser import OUTPUT, browser  # noqa: F401 - the Chromium fixture
 from tests.test_hostile import serve
 
 LONG = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
