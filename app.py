@@ -27,12 +27,14 @@ def main() -> None:
 
     from bot.feedback import FeedbackStore
     from bot.library import Library
+    from bot.monitoring import json_logging
     from bot.server import create_app
     from bot.settings import Settings
     from bot.wiring import build_bot, build_indexer, build_store, ensure_index
     from retrieval.store import StoreUnavailable
 
     settings = Settings()
+    json_logging()  # a JSON line per request and per answer, on stderr
     print(f"Sanad: data in {settings.data_dir}")
 
     def progress(stage: str, done: int, total: int, name: str) -> None:

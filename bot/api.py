@@ -21,6 +21,7 @@ from bot.core import (
     Answer,
     Bot,
     QuestionError,
+    Queued,
     Sources,
     Token,
     check_question,
@@ -130,8 +131,9 @@ def create_api(
 
     @api.post("/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
-        """Server-sent events: `sources` (as soon as retrieval is done), `token`s, then
-        `answer` (the same JSON as /api/ask), or `error`."""
+        """Server-sent events: `sources` (as soon as retrieval is done), `queue` (how many
+        questions are ahead of this one, while they are), `token`s, then `answer` (the same
+        JSON as /api/ask), or `error`."""
         question = check_question(request.question)  # a bad question is a 4xx, not a stream
         history = [t.model_dump() for t in request.history]
 
@@ -142,6 +144,8 @@ def create_api(
                         sources = [passage_dict(n, p) for n, p in enumerate(event.passages, 1)]
                         yield sse("sources", {"language": event.language, "query": event.query,
                                               "sources": sources})  # fmt: skip
+                    elif isinstance(event, Queued):
+                        yield sse("queue", {"ahead": event.ahead})
                     elif isinstance(event, Token):
                         # a draft: the `answer` event says whether it stands
                         yield sse("token", {"text": event.text, "draft": True})

@@ -43,6 +43,46 @@ def recent_turns(history: History, language: str, max_turns: int = 2, max_chars:
     return "\n".join(lines)
 
 
+# Words that lean on an earlier turn: pronouns, demonstratives, "also", "then"…
+_REFERRING = {
+    "en": frozenset([
+        "it", "its", "it's", "itself", "they", "them", "their", "theirs", "he", "him",
+        "his", "she", "her", "hers", "this", "that", "these", "those", "there", "then",
+        "also", "same", "former", "latter", "one", "ones", "such"
+    ]),
+    "ar": frozenset([
+        "هو", "هي", "هم", "هما", "هن", "ذلك", "تلك", "هذا", "هذه", "هؤلاء", "هناك",
+        "هنالك", "أيضا", "ايضا", "نفسه", "نفسها", "عنه", "عنها", "عنهم", "فيه", "فيها",
+        "فيهم", "له", "لها", "لهم", "منه", "منها", "منهم", "به", "بها", "بهم", "إليه",
+        "إليها", "اليه", "اليها", "عليه", "عليها", "بعده", "بعدها", "قبله", "قبلها",
+        "معه", "معها", "الأخير", "الأخيرة", "الاخير"
+    ]),
+}  # fmt: skip
+_CONTINUING = re.compile(
+    r"^\s*(?:(?:and|but|what about|how about|or|so|أو|او|لكن|ماذا عن)\b"
+    r"|و(?=ماذا|في|كم|متى|من|ما|هل|أين|اين|لماذا|كيف|عن|ال|بعد|قبل))",  # "وفي 2022؟"
+    re.IGNORECASE,
+)
+_ASKING = re.compile(r"\b(ما|من|ماذا)\s+(?:هو|هي|هم)\b")  # "ما هي…": a question word, no pointer
+_ATTACHED = re.compile(r"\w{2,}(?:ها|هم|هما|هن)$")  # an Arabic word with "her/its/their" attached
+_WORD = re.compile(r"\w+")
+
+
+def stands_alone(question: str, min_words: int = 4) -> bool:
+    """Whether a follow-up can be searched as it is, without asking the model to rewrite it
+    with the conversation (6–27 s before any source under load): long enough, not opening
+    with "and…"/"what about…", and nothing in it that points back (it, they, that, هذا,
+    عنها, an attached -ها/-هم). Errs towards the rewrite: a question that stands alone but
+    looks otherwise costs only time."""
+    language = "ar" if detect_language(question) == "ar" else "en"
+    words = [w.lower() for w in _WORD.findall(_ASKING.sub(r"\1", question))]
+    if len(words) < min_words or _CONTINUING.match(question):
+        return False
+    if any(w in _REFERRING[language] for w in words):
+        return False
+    return language != "ar" or not any(_ATTACHED.fullmatch(w) for w in words)
+
+
 class QuestionRewriter:
     """Condenses the conversation and a follow-up into one standalone question."""
 
@@ -56,6 +96,8 @@ class QuestionRewriter:
         language = detect_language(question)
         turns = recent_turns(history or [], language)
         if not turns or not any(t.get("role") == "user" for t in history or []):
+            return question
+        if stands_alone(question):
             return question
         reply = self.generator.generate(
             chat_messages("condense", language, history=turns, question=question),

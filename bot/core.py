@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from bot.citations import (
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
-from bot.generation import Generator, GeneratorUnavailable, Message
+from bot.generation import Generator, GeneratorUnavailable, Message, Waiting
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.verify import Draft, Verifier
@@ -32,6 +33,8 @@ from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
 from retrieval.store import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 # A service Sanad relies on is down (the Chroma server, the model server): the user is told,
@@ -121,7 +124,14 @@ class Token:
     text: str
 
 
-Event = Sources | Token | Answer
+@dataclass
+class Queued:
+    """Emitted while other questions are ahead of this one for the model (each change)."""
+
+    ahead: int
+
+
+Event = Sources | Queued | Token | Answer
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -155,6 +165,8 @@ class Bot:
         # the verification stage; its grounding check compares by the retriever's embedder
         self.verifier = verifier or Verifier(similarity=self.similarity,
                                              min_grounding=min_grounding)  # fmt: skip
+        # told of every finished answer (the server's metrics and audit log)
+        self.listeners: list[Callable[[Answer], None]] = []
 
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language
@@ -201,6 +213,9 @@ class Bot:
             )
             with closing(pieces):  # type: ignore[type-var]
                 for piece in pieces:
+                    if isinstance(piece, Waiting):
+                        yield Queued(piece.ahead)
+                        continue
                     if not raw:
                         timings["first_token"] = time.perf_counter() - started
                     raw += piece
@@ -211,6 +226,11 @@ class Bot:
         timings["total"] = time.perf_counter() - started
         answer = self.finish(question, language, raw, passages, timings)
         answer.question, answer.query = original, question
+        for listener in self.listeners:
+            try:
+                listener(answer)
+            except Exception:  # watching answers must never break one
+                log.exception("an answer listener failed")
         yield answer
 
     def relevant(self, passages: Sequence[Passage]) -> bool:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,16 +23,71 @@ class Generator(Protocol):
     def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]: ...
 
 
-class OneAtATime:
-    """A model run in this process (llama.cpp, transformers) is not thread-safe: every call
-    holds a lock from its first token to its last, so chats asked at once queue here and each
-    gets a whole answer of its own. Subclasses write `_stream`."""
+@dataclass(frozen=True)
+class Waiting:
+    """Yielded by a model's stream, before any text, while other questions are ahead of it."""
+
+    ahead: int
+
+
+class Turns:
+    """The model's line: one question at a time, first come first served (a plain lock lets
+    any waiter in next). It knows how many wait, and how long the model has been busy."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._line: deque[object] = deque()
+        self.busy_seconds = 0.0
+
+    @property
+    def waiting(self) -> int:
+        return max(0, len(self._line) - 1)
+
+    def join(self) -> object:
+        ticket = object()
+        with self._changed:
+            self._line.append(ticket)
+        return ticket
+
+    def ahead(self, ticket: object, wait: float = 0.0) -> int:
+        """How many are ahead of `ticket`; waits up to `wait` seconds for that to change."""
+        with self._changed:
+            if (ahead := self._line.index(ticket)) and wait:
+                self._changed.wait(wait)
+                ahead = self._line.index(ticket)
+            return ahead
+
+    def leave(self, ticket: object, busy_since: float | None = None) -> None:
+        with self._changed:
+            self._line.remove(ticket)
+            if busy_since is not None:
+                self.busy_seconds += time.monotonic() - busy_since
+            self._changed.notify_all()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Wait for the model's turn without telling anyone, and hold it."""
+        ticket, since = self.join(), None
+        try:
+            while self.ahead(ticket, wait=1.0):
+                pass
+            since = time.monotonic()
+            yield
+        finally:
+            self.leave(ticket, since)
+
+
+class OneAtATime:
+    """A model run in this process (llama.cpp, transformers) is not thread-safe: every call
+    waits its turn in one line and holds it from its first token to its last, so chats asked
+    at once each get a whole answer of their own; while waiting, `stream` says how many are
+    ahead (`Waiting`). Subclasses write `_stream`."""
+
+    def __init__(self) -> None:
+        self.turns = Turns()
 
     def warm_up(self) -> None:
-        with self._lock:
+        with self.turns.hold():
             self._load()
 
     def _load(self) -> None: ...
@@ -36,12 +95,26 @@ class OneAtATime:
     def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]: ...
 
     def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
-        with self._lock:
+        ticket, since = self.turns.join(), None
+        try:
+            told = None
+            while ahead := self.turns.ahead(ticket, wait=0.0 if told is None else 0.5):
+                if ahead != told:
+                    told = ahead
+                    yield Waiting(ahead)  # type: ignore[misc]
+            since = time.monotonic()
             self._load()
             yield from self._stream(messages, max_new_tokens)
+        finally:  # also when the reader goes away: the next in line goes on at once
+            self.turns.leave(ticket, since)
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
-        return "".join(self.stream(messages, max_new_tokens))
+        return text_of(self.stream(messages, max_new_tokens))
+
+
+def text_of(pieces: Iterator[Any]) -> str:
+    """A model's stream read whole, without its `Waiting` notes."""
+    return "".join(piece for piece in pieces if isinstance(piece, str))
 
 
 class GeneratorUnavailable(RuntimeError):
@@ -153,7 +226,7 @@ class LlamaCppGenerator(OneAtATime):
     def prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the model reads for these messages (Qwen's ChatML: 5 around each message,
         3 to open the answer)."""
-        with self._lock:
+        with self.turns.hold():
             self._load()
             count = sum(len(self._llm.tokenize(m["content"].encode(), False, True)) + 5
                         for m in messages)  # fmt: skip

@@ -17,6 +17,7 @@ from bot.api import create_api, route_error
 from bot.core import Bot
 from bot.feedback import FeedbackStore
 from bot.library import Library
+from bot.monitoring import Monitor, RequestMonitor
 from bot.settings import Settings
 from bot.ui import CSS, build_ui, load_examples
 from retrieval.documents import EXAMPLES_FILE
@@ -38,6 +39,13 @@ def create_app(
 
     access = Access.from_settings(settings)
     app = create_api(bot, library, access=access, ready=ready)
+    turns = getattr(bot.generator, "turns", None)  # a model in this process has a line
+    monitor = Monitor(
+        access, settings.rate_limit, settings.rate_limit_address, settings.log_questions,
+        queue=(lambda: (turns.waiting, turns.busy_seconds)) if turns is not None else None,
+        index=lambda: (len(library.articles()), library.store.count()),
+    )  # fmt: skip
+    bot.listeners.append(monitor.answered)
     if origins := settings.cors_origin_list:
         # With its own CORS policy set, the parent app's applies to the mounted chat as well.
         app.add_middleware(
@@ -70,4 +78,5 @@ def create_app(
     )
     chat = next(route.app for route in app.routes if isinstance(route, Mount))
     chat.add_exception_handler(StarletteHTTPException, route_error)
+    app.add_middleware(RequestMonitor, monitor=monitor)  # outermost: sees every request
     return app

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     users: str = ""
     auth_header: str = ""
     editors: str = ""
+    # Requests that make the bot work, for each key or user, and for each client address
+    # (`limits` syntax: "30/minute", "500/hour"); over it: 429 with Retry-After. Empty: no
+    # limit. Behind a proxy every request comes from the proxy's address: raise the second.
+    rate_limit: str = "30/minute"
+    rate_limit_address: str = "120/minute"
+    log_questions: bool = False  # the answer's log line carries the question's text
     # CORS origins, comma-separated: the portal pages allowed to call the API from a browser.
     cors_origins: str = ""
     max_upload_mb: int = 50  # uploads, and any file ingested: this size or more is refused

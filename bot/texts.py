@@ -14,6 +14,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "searching": "Searching the articles…",
         "searching_for": "Understood as: {query}",
         "writing": "Writing the answer…",
+        "rate_limited": "Too many questions at once: try again in {seconds} s.",
         "unverified": "⚠️ Unverified: these numbers appear in none of the cited passages: {numbers}",
         "draft": "Draft: checked against the sources when it is finished.",
         "withdrawn": "This draft was not confirmed by the sources ({reasons}), so it is not "
@@ -70,6 +71,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "searching": "جارٍ البحث في المقالات…",
         "searching_for": "فُهم السؤال على أنه: {query}",
         "writing": "جارٍ كتابة الإجابة…",
+        "rate_limited": "أسئلة كثيرة في وقت واحد: أعد المحاولة بعد {seconds} ثانية.",
         "unverified": "⚠️ تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
         "draft": "مسودة: تُطابَق مع المصادر حين تكتمل.",
         "withdrawn": "لم تؤكد المصادر هذه المسودة ({reasons})، فلا تُقدَّم إجابةً. اقرأ المقاطع "
@@ -118,6 +120,23 @@ TEXT: dict[Language, dict[str, str]] = {
         "model_unavailable": "تعذّر الوصول إلى خادم النموذج اللغوي الآن. أعد السؤال بعد قليل.",
     },
 }
+
+
+def questions_ahead(count: int, language: Language) -> str:
+    """ "2 questions ahead of yours", with Arabic's singular, dual, plural (3–10) and
+    accusative (11 and more) forms."""
+    if language == "ar":
+        if count == 1:
+            ahead = "سؤال واحد قبل سؤالك"
+        elif count == 2:
+            ahead = "سؤالان قبل سؤالك"
+        elif 3 <= count % 100 <= 10:
+            ahead = f"{count} أسئلة قبل سؤالك"
+        else:
+            ahead = f"{count} سؤالًا قبل سؤالك"
+        return f"{ahead}: تبدأ الإجابة حين يأتي دوره."
+    ahead = "1 question" if count == 1 else f"{count} questions"
+    return f"{ahead} ahead of yours: the answer starts when its turn comes."
 
 
 def browser_language(accept_language: str | None) -> Language:

@@ -9,12 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from bot.access import Access
-from bot.core import UNAVAILABLE, Answer, Bot, QuestionError, Sources, Token, unavailable_code
+from bot.core import (
+    UNAVAILABLE,
+    Answer,
+    Bot,
+    QuestionError,
+    Queued,
+    Sources,
+    Token,
+    unavailable_code,
+)
 from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
 from bot.library import Library, UploadError
+from bot.monitoring import CURRENT, RequestInfo
 from bot.render import message_html, notice_html, question_html
-from bot.texts import TEXT, browser_language
+from bot.texts import TEXT, browser_language, questions_ahead
+
+CHATS_AT_ONCE = 16  # answers in progress or waiting for the model at once, over all sessions
 
 
 def load_examples(path: Path) -> list[str]:
@@ -100,6 +112,11 @@ def _render(events: Iterator, message: str, turn: int) -> Iterator[tuple[str, An
                 understood = TEXT[language]["searching_for"].format(query=event.query)
                 notice = f"{understood}\n{notice}"
             yield message_html(notice, language, passages, turn), None
+        elif isinstance(event, Queued):
+            yield (
+                message_html(questions_ahead(event.ahead, language), language, passages, turn),
+                None,
+            )
         elif isinstance(event, Token):
             text += event.text
             yield message_html(text, language, passages, turn), None
@@ -151,6 +168,12 @@ def build_ui(
         turns = [*turns, turn]
         session = request.session_hash or ""
         stopped = stops[session] = threading.Event()
+        # for the answer's log line; set again after each yield, as Gradio may resume this
+        # generator in another thread (and context)
+        info = RequestInfo(
+            f"chat-{session}", request.username, getattr(request.client, "host", None)
+        )
+        CURRENT.set(info)
         try:
             with closing(respond(bot, message, history, len(turns), ready)) as replies:
                 for html, answer in replies:
@@ -163,6 +186,7 @@ def build_ui(
                     if answer is not None:
                         turn["answer"] = answer.to_dict()
                     yield chatbot_value(turns), turns, ""
+                    CURRENT.set(info)
         finally:
             stops.pop(session, None)  # one flag per answer being written, not per session ever
 
@@ -303,7 +327,12 @@ def build_ui(
                 [send, stop, box],
                 queue=False,
                 api_visibility="private",
-            ).then(chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private").then(
+            ).then(
+                # chats at once go on to the bot, which tells each its place in the model's
+                # line (Gradio's own queue, one at a time by default, would say nothing)
+                chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private",
+                concurrency_limit=CHATS_AT_ONCE, concurrency_id="chat",
+            ).then(
                 lambda: answering(False), None, [send, stop, box], queue=False,
                 api_visibility="private")  # fmt: skip
         stop.click(stop_turn, None, None, queue=False, api_visibility="private")

@@ -19,7 +19,7 @@ def test_stop_ends_the_answer_and_frees_the_model(
     hash_indexer: Indexer,
     seeds_dir: Path,
     tmp_path: Path,
-    browser,  # noqa: F811
+    browser,
 ) -> None:
     hash_indexer.ingest([seeds_dir])
     long_reply = " ".join(["بلغت 240.1 مليار دولار [1]."] * 80)  # 400 words: 20 s
@@ -57,3 +57,33 @@ def test_stop_ends_the_answer_and_frees_the_model(
         assert waited < 5, f"the next question waited {waited:.1f} s"
         assert not page.is_visible("#sanad-stop") and page.is_visible("#sanad-send")
         page.close()
+
+
+def test_a_second_chat_is_told_its_place_in_the_line(
+    hash_indexer: Indexer, seeds_dir: Path, tmp_path: Path, browser
+) -> None:
+    hash_indexer.ingest([seeds_dir])
+    long_reply = " ".join(["بلغت 240.1 مليار دولار [1]."] * 30)  # 150 words: 3 s
+    model = OneAtATimeEcho({LONG: long_reply, NEXT: "The New START treaty [1]."}, delay=0.02)
+    _, app = serve(hash_indexer, tmp_path, model)
+    with serving(app) as url:
+        first, second = (browser.new_page(locale=locale, viewport={"width": 1200, "height": 900})
+                         for locale in ("ar-EG", "en-US"))  # fmt: skip
+        for page in (first, second):
+            page.goto(url + "/")
+            page.wait_for_selector("#sanad-question textarea")
+        first.fill("#sanad-question textarea", LONG)
+        first.click("#sanad-send")
+        first.wait_for_function("document.querySelector('#sanad-chat .answer')?.innerText"
+                                ".includes('240.1')", timeout=30_000)  # fmt: skip
+        second.fill("#sanad-question textarea", NEXT)
+        second.click("#sanad-send")
+        second.wait_for_selector("#sanad-chat :text('1 question ahead of yours')", timeout=10_000)
+        second.screenshot(path=OUTPUT / "chat-queued.png", full_page=True)
+        second.wait_for_selector(".sanad-message.done", timeout=30_000)
+        answered = second.locator(".sanad-message.done").first.inner_text()
+        first.wait_for_selector(".sanad-message.done", timeout=30_000)
+        for page in (first, second):
+            page.close()
+    assert "New START" in answered and "ahead of yours" not in answered
+    assert model.most_inside == 1

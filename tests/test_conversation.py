@@ -1,6 +1,8 @@
 """Follow-up questions are rewritten with the conversation before anything is retrieved."""
 
-from bot.conversation import QuestionRewriter, recent_turns
+import pytest
+
+from bot.conversation import QuestionRewriter, recent_turns, stands_alone
 from bot.core import Bot, Sources
 from tests.fakes import ScriptedGenerator
 
@@ -63,3 +65,26 @@ def test_a_follow_up_retrieves_what_the_rewritten_question_asks(seeded_retriever
     assert answer.question == "وفي عام 2022؟" and answer.query == AR_2022
     assert "rewrite" in answer.timings and not answer.refused
     assert AR_2022 in generator.requests[-1][-1]["content"], "the model answers the full question"
+
+
+@pytest.mark.parametrize("question, alone", [
+    ("How much was China-Russia trade worth in 2023?", True),
+    ("كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟", True),
+    ("ما هي عاصمة الصين الاقتصادية الكبرى؟", True),  # "ما هي" asks, it points at nothing
+    ("وزير الخارجية الروسي زار أي مدينة صينية؟", True),  # a word that begins with و
+    ("and in 2022?", False),
+    ("What about Russia?", False),
+    ("What did he say about it?", False),
+    ("Who is the prime minister of that country?", False),
+    ("وفي عام 2022؟", False),
+    ("ماذا قال عنها وزير الخارجية؟", False),
+    ("ما هي عاصمتها الاقتصادية الكبرى؟", False),  # -ها: "its"
+])  # fmt: skip
+def test_a_follow_up_that_stands_alone_needs_no_rewrite(question: str, alone: bool) -> None:
+    assert stands_alone(question) is alone
+    model = ScriptedGenerator("Rewritten question about the trade?")
+    history = [{"role": "user", "content": "Who visited Beijing?"},
+               {"role": "assistant", "content": "Lavrov [1]."}]  # fmt: skip
+    rewritten = QuestionRewriter(model).rewrite(question, history)
+    assert len(model.requests) == (0 if alone else 1), "the model is asked only when needed"
+    assert rewritten == question or not alone

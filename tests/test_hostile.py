@@ -128,8 +128,8 @@ def test_invisible_characters_are_removed_and_mixed_questions_kept(
     assert check_question(question) == expected
 
 
-def serve(indexer: Indexer, tmp_path: Path, generator) -> tuple[Bot, object]:
-    settings = Settings(data_dir=tmp_path / "data")
+def serve(indexer: Indexer, tmp_path: Path, generator, **options) -> tuple[Bot, object]:
+    settings = Settings(data_dir=tmp_path / "data", **options)
     bot = Bot(HybridRetriever(store=indexer.store, k=4), generator)
     library = Library(indexer.store, indexer, settings.uploads_dir)
     app = create_app(settings, bot, library, FeedbackStore(settings.feedback_db), None)
