@@ -29,11 +29,14 @@ def main() -> None:
     from bot.library import Library
     from bot.monitoring import json_logging
     from bot.server import create_app
-    from bot.settings import Settings
+    from bot.settings import ConfigError, Settings
     from bot.wiring import build_bot, build_indexer, build_store, ensure_index
     from retrieval.store import StoreUnavailable
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ConfigError as exc:
+        raise SystemExit(f"Sanad: {exc}") from None
     json_logging()  # a JSON line per request and per answer, on stderr
     print(f"Sanad: data in {settings.data_dir}")
 

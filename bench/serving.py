@@ -1,6 +1,8 @@
 """The serving process as users meet it: `app.py` started on a free port, questions over
 `/api/ask/stream` one after another (sources, first token, full answer as the client sees
-them), then eight chats at once, with the process's resident memory sampled throughout.
+them), a client that drops its stream after the first words and the question right after it,
+then eight chats at once (with the place in the model's line each was told), with the
+process's resident memory sampled throughout.
 
 python -m bench.serving [--questions 12] [--rounds 2] [--json bench/results/serving.json]
 """
@@ -74,7 +76,20 @@ def ask(url: str, question: str) -> dict[str, float]:
                     times[key[event]] = time.perf_counter() - started
             elif line.startswith("data: ") and "total_s" in times and "refused" not in times:
                 times["refused"] = float(json.loads(line[6:])["refused"])
+            elif line.startswith("data: ") and event == "queue" and "ahead" not in times:
+                times["ahead"] = json.loads(line[6:])["ahead"]  # the first place told
     return times
+
+
+def drop(url: str, question: str) -> float:
+    """Read a stream up to its first words and go away; seconds until those words came."""
+    started = time.perf_counter()
+    with httpx.stream("POST", f"{url}/api/ask/stream", json={"question": question},
+                      timeout=900) as response:  # fmt: skip
+        for line in response.iter_lines():
+            if line == "event: token":
+                break
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -110,6 +125,10 @@ def main() -> None:
             one_by_one.append(ask(url, case.question))
             print("one", case.id, one_by_one[-1], flush=True)
         peak_one_by_one = memory.peak
+        long_question = "Summarise everything the articles say about China and Russia."
+        dropped_after = drop(url, long_question)
+        after_drop = ask(url, cases[0].question)
+        print("after a dropped stream", dropped_after, after_drop, flush=True)
         together: list[dict[str, float]] = []
         for round_ in range(options.rounds):
             chosen = cases[8 * round_ : 8 * round_ + 8]
@@ -139,6 +158,9 @@ def main() -> None:
         "eight_at_once_total_s_median": median([r["total_s"] for r in together]),
         "eight_at_once_total_s_p95": p95([r["total_s"] for r in together]),
         "eight_at_once_sources_ms_median": median([1000 * r["sources_s"] for r in together]),
+        "after_drop_first_token_s": after_drop.get("first_token_s"),
+        "after_drop_total_s": after_drop["total_s"],
+        "eight_at_once_places_told": sorted(r.get("ahead", 0) for r in together),
         "questions_one_by_one": len(one_by_one),
         "chats_at_once": len(together),
     }
@@ -158,6 +180,10 @@ def table(s: dict) -> str:
         f"{s['sources_ms_median']:.0f} ms / {s['sources_ms_p95']:.0f} ms |",
         f"| first token, median (one by one) | {s['first_token_s_median']:.2f} s |",
         f"| full answer, median (one by one) | {s['total_s_median']:.2f} s |",
+        f"| after a client dropped its stream: the next question's first token / answer | "
+        f"{s['after_drop_first_token_s'] or 0:.2f} s / {s['after_drop_total_s']:.2f} s |",
+        f"| eight chats at once: places in the model's line told | "
+        f"{', '.join(map(str, s['eight_at_once_places_told']))} |",
         f"| eight chats at once: full answer median / p95 ({s['chats_at_once']} chats) | "
         f"{s['eight_at_once_total_s_median']:.1f} s / {s['eight_at_once_total_s_p95']:.1f} s |",
         f"| eight chats at once: sources event, median | "

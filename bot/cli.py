@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from bot.texts import TEXT
 
 
@@ -322,4 +322,9 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.argv = None if argv is None else list(argv)[1:]
-    return COMMANDS[args.command](args, Settings())
+    try:
+        settings = Settings()
+    except ConfigError as exc:
+        print(f"sanad: {exc}", file=sys.stderr)
+        return 2
+    return COMMANDS[args.command](args, settings)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from dotenv import dotenv_values
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +19,36 @@ def default_data_dir() -> Path:
     return Path(base) / "sanad"
 
 
+class ConfigError(ValueError):
+    """The config file named by SANAD_CONFIG is missing or names settings Sanad does not have."""
+
+
+def config_file() -> Path | None:
+    """The file named by $SANAD_CONFIG (lines `SANAD_NAME=value`, as in the environment),
+    checked: it must exist and name only settings Sanad has (a typo is an error, not ignored)."""
+    if not (name := os.environ.get("SANAD_CONFIG", "").strip()):
+        return None
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"SANAD_CONFIG={name}: no such file")
+    known = {f"SANAD_{field.upper()}" for field in Settings.model_fields} | {"SANAD_CONFIG"}
+    unknown = sorted(key for key in dotenv_values(path) if key.upper() not in known)
+    if unknown:
+        raise ConfigError(f"{path}: no such setting {', '.join(unknown)} "
+                          f"(the settings are listed in README.md)")  # fmt: skip
+    return path
+
+
 class Settings(BaseSettings):
-    """Every knob of Sanad; each can be set as SANAD_<NAME> in the environment."""
+    """Every knob of Sanad; each can be set as SANAD_<NAME> in the environment, or in the
+    file $SANAD_CONFIG names (the environment wins where both set one)."""
 
     model_config = SettingsConfigDict(env_prefix="SANAD_", env_file=None, extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        if "_env_file" not in values and (path := config_file()) is not None:
+            values["_env_file"] = path
+        super().__init__(**values)
 
     data_dir: Path = default_data_dir()
     model_dir: Path | None = None  # default: <data_dir>/models

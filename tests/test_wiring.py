@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
-from bot.settings import Settings
+import pytest
+
+from bot.cli import main
+from bot.settings import ConfigError, Settings
 from bot.wiring import ensure_index
 from retrieval.documents import find_files
 from retrieval.store import PassageStore
@@ -27,3 +30,29 @@ def test_an_empty_index_gets_the_seeds_and_the_uploaded_articles(
     assert "desalination.txt" in sources
     assert {source for _, source in find_files([seeds_dir])} <= sources
     assert ensure_index(settings, store=store) is None, "an index with passages is left alone"
+
+
+def test_a_config_file_sets_what_the_environment_does_not(tmp_path, monkeypatch) -> None:
+    config = tmp_path / "sanad.env"
+    config.write_text("SANAD_PORT=7999\nSANAD_RATE_LIMIT=5/minute\n# a comment\n"
+                      "SANAD_USERS=amal:pw\n", encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("SANAD_CONFIG", str(config))
+    monkeypatch.setenv("SANAD_RATE_LIMIT", "9/minute")
+    settings = Settings()
+    assert (settings.port, settings.users) == (7999, "amal:pw")
+    assert settings.rate_limit == "9/minute", "the environment wins over the file"
+
+
+@pytest.mark.parametrize("text, message", [
+    (None, "no such file"),
+    ("SANAD_PROT=7999\n", "no such setting SANAD_PROT"),
+])  # fmt: skip
+def test_a_wrong_config_file_is_refused_by_name(tmp_path, monkeypatch, capsys, text, message):
+    config = tmp_path / "sanad.env"
+    if text is not None:
+        config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SANAD_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=message):
+        Settings()
+    assert main(["ask", "hello"]) == 2
+    assert message in capsys.readouterr().err
