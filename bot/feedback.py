@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from bot.citations import CITATION_PATTERN
+from bot.database import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -32,31 +29,20 @@ Which = Literal["up", "down", "all"]
 
 
 class FeedbackStore:
-    """One row per rating; every write is committed before the call returns."""
+    """One row per rating, with who gave it; every write is committed before the call returns."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute(SCHEMA)
+        self.db = Database(path, SCHEMA)
+        self.db.add_column("feedback", "user", "TEXT")  # files from before users were named
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = sqlite3.connect(self.path)
-            try:
-                with db:  # commits, or rolls back on error
-                    yield db
-            finally:
-                db.close()
-
-    def add(self, answer: dict[str, Any], liked: bool, comment: str = "") -> int:
-        """Store a rating of `answer` (the shape of Answer.to_dict()); returns its id."""
-        with self._connect() as db:
+    def add(self, answer: dict[str, Any], liked: bool, comment: str = "",
+            user: str | None = None) -> int:  # fmt: skip
+        """Store `user`'s rating of `answer` (the shape of Answer.to_dict()); returns its id."""
+        with self.db.connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created, rating, comment, question, query, language,"
-                " answer, refused, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " answer, refused, sources, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     1 if liked else -1,
@@ -67,18 +53,18 @@ class FeedbackStore:
                     answer["answer"],
                     int(bool(answer.get("refused"))),
                     json.dumps(answer.get("citations", []), ensure_ascii=False),
+                    user,
                 ),
             )
             return int(cursor.lastrowid or 0)
 
     def comment(self, feedback_id: int, text: str) -> None:
-        with self._connect() as db:
+        with self.db.connect() as db:
             db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (text.strip(), feedback_id))
 
     def rows(self, which: Which = "all") -> list[dict[str, Any]]:
         where = {"up": "WHERE rating = 1", "down": "WHERE rating = -1", "all": ""}[which]
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
+        with self.db.connect() as db:
             rows = db.execute(f"SELECT * FROM feedback {where} ORDER BY id").fetchall()
         return [dict(row) | {"sources": json.loads(row["sources"])} for row in rows]
 
@@ -104,8 +90,18 @@ class FeedbackStore:
                 "answer_given": row["answer"],
                 "asked": row["question"],
                 "created": row["created"],
+                "user": row["user"],
             })  # fmt: skip
         return cases
+
+    def export_new(self, folder: Path, which: Which = "up") -> tuple[Path, int]:
+        """Export to a new file in `folder`, named by the time (earlier exports are kept)."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target, n = folder / f"feedback-{which}-{stamp}.jsonl", 1
+        while target.exists():  # two exports in one second
+            n += 1
+            target = folder / f"feedback-{which}-{stamp}-{n}.jsonl"
+        return target, self.export(target, which)
 
     def export(self, target: Path, which: Which = "up") -> int:
         """Write the test set as JSON Lines; returns how many questions it holds."""

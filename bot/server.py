@@ -14,6 +14,7 @@ from starlette.routing import Mount
 
 from bot.access import Access
 from bot.api import create_api, route_error
+from bot.conversations import ConversationStore
 from bot.core import Bot
 from bot.feedback import FeedbackStore
 from bot.library import Library
@@ -60,7 +61,9 @@ def create_app(
         return FileResponse(web_component_script(), media_type="text/javascript")
 
     examples = load_examples(settings.seeds_dir / EXAMPLES_FILE)
-    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready, examples, access)
+    conversations = ConversationStore(settings.conversations_db)
+    demo, i18n = build_ui(bot, library, feedback, settings.exports_dir, ready, examples, access,
+                          conversations)  # fmt: skip
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
     app = gr.mount_gradio_app(
         app,

@@ -143,6 +143,10 @@ class Settings(BaseSettings):
         return self.data_dir / "feedback.sqlite3"
 
     @property
+    def conversations_db(self) -> Path:
+        return self.data_dir / "conversations.sqlite3"
+
+    @property
     def uploads_dir(self) -> Path:
         """Articles added from the web chat are kept here."""
         return self.data_dir / "uploads"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.access import Access
+from bot.conversations import LOCAL_USER, ConversationStore
 from bot.core import (
     UNAVAILABLE,
     Answer,
@@ -146,6 +147,7 @@ def build_ui(
     ready: threading.Event | None = None,
     examples: list[str] | None = None,
     access: Access | None = None,
+    conversations: ConversationStore | None = None,
 ):
     """The web chat around `bot`: chat with sources and feedback, and an articles tab (adding
     articles: for the editors named in `access`, everyone on an open install)."""
@@ -200,16 +202,49 @@ def build_ui(
         return gr.update(visible=not busy), gr.update(visible=busy), gr.update(interactive=not busy)
 
     def clear():
-        return [], [], None, gr.update(visible=False), ""
+        return [], [], None, gr.update(visible=False), "", None
 
-    def rate(turns: list[dict[str, Any]], data: gr.LikeData):
+    def user_of(request: gr.Request) -> str:
+        return request.username or LOCAL_USER
+
+    def listed(user: str, selected: str | None = None):
+        if conversations is None:
+            return gr.update()
+        choices = [(c.label(), c.id) for c in conversations.list(user)]
+        return gr.update(choices=choices, value=selected)
+
+    def keep(turns: list[dict[str, Any]], conversation: str | None, request: gr.Request):
+        """After each answer: the conversation so far is saved for this user."""
+        if conversations is None or not turns or not turns[-1].get("html"):
+            return conversation, gr.update()
+        user = user_of(request)
+        conversation = conversations.save(user, turns, conversation)
+        return conversation, listed(user, conversation)
+
+    def reopen(conversation: str | None, request: gr.Request):
+        turns = conversations.load(user_of(request), conversation) if conversation else None
+        if not turns:
+            return gr.update(), gr.update(), gr.update(), ""
+        return chatbot_value(turns), turns, conversation, ""
+
+    def forget(conversation: str | None, current: str | None, request: gr.Request):
+        language = _request_language(request)
+        user = user_of(request)
+        if not conversation or not conversations.delete(user, conversation):
+            return gr.update(), gr.update(), gr.update(), gr.update(), ""
+        note = TEXT[language]["conversation_deleted"]
+        if conversation == current:  # the open one: the chat is emptied with it
+            return listed(user), [], [], None, note
+        return listed(user), gr.update(), gr.update(), current, note
+
+    def rate(turns: list[dict[str, Any]], data: gr.LikeData, request: gr.Request):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn = turns[index // 2] if 0 <= index // 2 < len(turns) else None
         if not turn or not turn.get("answer"):
             return None, gr.update(visible=False), ""
         language = turn["answer"]["language"]
         liked = data.liked is True or data.liked == "Like"
-        feedback_id = feedback.add(turn["answer"], liked=liked)
+        feedback_id = feedback.add(turn["answer"], liked=liked, user=request.username)
         note = TEXT[language]["thanks_up" if liked else "thanks_down"]
         return feedback_id, gr.update(visible=True), note
 
@@ -233,7 +268,7 @@ def build_ui(
         editor = access.may_edit(request.username)
         note = "" if editor else TEXT[_request_language(request)]["editors_only"]
         return (articles_table(_request_language(request)), gr.update(visible=editor),
-                gr.update(visible=editor), note)  # fmt: skip
+                gr.update(visible=editor), note, listed(user_of(request)))  # fmt: skip
 
     def add_articles(
         files: list[str] | None,
@@ -270,8 +305,7 @@ def build_ui(
 
     def export(request: gr.Request):
         language = _request_language(request)
-        target = exports_dir / "feedback-testset.jsonl"
-        count = feedback.export(target)
+        target, count = feedback.export_new(exports_dir)
         return str(target), TEXT[language]["exported"].format(count=count)
 
     def api_ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -287,6 +321,7 @@ def build_ui(
                               value=i18n("loading"), elem_id="sanad-loading")  # fmt: skip
         turns = gr.State([])
         feedback_id = gr.State(None)
+        conversation = gr.State(None)  # the id of the open conversation, once it is saved
         with gr.Tab(i18n("chat")):
             chatbot = gr.Chatbot(height=560, label=i18n("chat"), elem_id="sanad-chat",
                                  feedback_options=("Like", "Dislike"))  # fmt: skip
@@ -299,6 +334,16 @@ def build_ui(
                 clear_button = gr.Button(i18n("clear"), scale=1, elem_id="sanad-clear")
             if examples:
                 gr.Examples(examples, inputs=box, label=i18n("examples"))
+            with gr.Accordion(i18n("conversations"), open=False, visible=conversations is not None,
+                              elem_id="sanad-conversations"):  # fmt: skip
+                with gr.Row():
+                    picker = gr.Dropdown(choices=[], label=i18n("conversations"), scale=6,
+                                         show_label=False, elem_id="sanad-picker",
+                                         interactive=True)  # fmt: skip
+                    open_button = gr.Button(i18n("open"), scale=1, elem_id="sanad-open")
+                    delete_button = gr.Button(i18n("delete"), scale=1, variant="stop",
+                                              elem_id="sanad-delete")  # fmt: skip
+                conversation_note = gr.Markdown(elem_id="sanad-conversation-note")
             note = gr.Markdown(elem_id="sanad-feedback-note")
             with gr.Row(visible=False) as comment_row:
                 comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")
@@ -333,19 +378,25 @@ def build_ui(
                 chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private",
                 concurrency_limit=CHATS_AT_ONCE, concurrency_id="chat",
             ).then(
+                keep, [turns, conversation], [conversation, picker], api_visibility="private",
+            ).then(
                 lambda: answering(False), None, [send, stop, box], queue=False,
                 api_visibility="private")  # fmt: skip
         stop.click(stop_turn, None, None, queue=False, api_visibility="private")
-        clear_button.click(clear, None, [chatbot, turns, feedback_id, comment_row, note],
-                           api_visibility="private")  # fmt: skip
-        chatbot.clear(clear, None, [chatbot, turns, feedback_id, comment_row, note],
-                      api_visibility="private")  # fmt: skip
+        cleared = [chatbot, turns, feedback_id, comment_row, note, conversation]
+        clear_button.click(clear, None, cleared, api_visibility="private")
+        chatbot.clear(clear, None, cleared, api_visibility="private")
+        open_button.click(reopen, [picker], [chatbot, turns, conversation, conversation_note],
+                          api_visibility="private")  # fmt: skip
+        delete_button.click(forget, [picker, conversation],
+                            [picker, chatbot, turns, conversation, conversation_note],
+                            api_visibility="private")  # fmt: skip
         chatbot.like(rate, [turns], [feedback_id, comment_row, note], api_visibility="private")
         comment_button.click(send_comment, [feedback_id, comment], [comment, note],
                              api_visibility="private")  # fmt: skip
         add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
         export_button.click(export, None, [export_file, export_note], api_visibility="private")
-        demo.load(show_articles, None, [table, upload, add_button, upload_report],
+        demo.load(show_articles, None, [table, upload, add_button, upload_report, picker],
                   api_visibility="private")  # fmt: skip
         if ready is not None and not ready.is_set():
             timer = gr.Timer(1.0)

@@ -1,9 +1,10 @@
 """Feedback is stored durably and exported in the evaluation test-set format."""
 
 import json
+import sqlite3
 from pathlib import Path
 
-from bot.feedback import FeedbackStore
+from bot.feedback import SCHEMA, FeedbackStore
 
 ANSWER = {
     "question": "وفي عام 2022؟",
@@ -45,3 +46,24 @@ def test_liked_answers_export_as_gold_questions(tmp_path: Path) -> None:
     everything = store.test_cases("all")
     assert [c["rating"] for c in everything] == ["up", "up", "down"]
     assert everything[2]["answers"] == [] and everything[2]["unanswerable"] is False
+
+
+def test_feedback_names_who_gave_it_and_an_older_file_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite3"
+    with sqlite3.connect(path) as db:  # a file from before users were named
+        db.execute(SCHEMA)
+        db.execute("INSERT INTO feedback (created, rating, question, language, answer, refused,"
+                   " sources) VALUES ('2026-11-01', 1, 'q?', 'en', 'a [1].', 0, '[]')")  # fmt: skip
+    store = FeedbackStore(path)
+    store.add(ANSWER, liked=False, user="amal")
+    assert [r["user"] for r in store.rows()] == [None, "amal"]
+    assert store.test_cases("down")[0]["user"] == "amal"
+
+
+def test_each_export_is_a_new_file(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    store.add(ANSWER, liked=True)
+    first, count = store.export_new(tmp_path / "exports")
+    second, _ = store.export_new(tmp_path / "exports")
+    assert count == 1 and first != second and first.exists() and second.exists()
+    assert first.name.startswith("feedback-up-") and first.suffix == ".jsonl"
