@@ -127,7 +127,8 @@ def main() -> None:
         peak_one_by_one = memory.peak
         long_question = "Summarise everything the articles say about China and Russia."
         dropped_after = drop(url, long_question)
-        after_drop = ask(url, cases[0].question)
+        # a question not asked before: its prompt is not in the model's cache
+        after_drop = ask(url, cases[options.questions % len(cases)].question)
         print("after a dropped stream", dropped_after, after_drop, flush=True)
         together: list[dict[str, float]] = []
         for round_ in range(options.rounds):

@@ -378,7 +378,8 @@ def build_ui(
                 chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private",
                 concurrency_limit=CHATS_AT_ONCE, concurrency_id="chat",
             ).then(
-                keep, [turns, conversation], [conversation, picker], api_visibility="private",
+                keep, [turns, conversation], [conversation, picker], queue=False,
+                api_visibility="private",
             ).then(
                 lambda: answering(False), None, [send, stop, box], queue=False,
                 api_visibility="private")  # fmt: skip
