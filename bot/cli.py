@@ -90,6 +90,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"duplicate: {copy} is the same article as {original} (indexed once)", file=sys.stderr
         )
+    for copy, original in report.near_duplicates:
+        print(f"near-duplicate: {copy} is nearly the same article as {original} (indexed once)",
+              file=sys.stderr)  # fmt: skip
     minutes = max(report.embed_seconds, 1e-9) / 60
     rate = (
         f" ({report.articles / minutes:.0f} articles/min, {report.passages / minutes:.0f} "
@@ -100,11 +103,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"{len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.duplicates)} duplicates, "
+        f"{len(report.near_duplicates)} near-duplicates, "
         f"{len(report.pruned)} removed, "
         f"{report.passages} passages indexed in {report.seconds:.1f}s{rate} "
         f"({indexer.store.count()} passages in the index)"
     )
-    kept = report.added or report.replaced or report.unchanged or report.duplicates
+    kept = (report.added or report.replaced or report.unchanged or report.duplicates
+            or report.near_duplicates)  # fmt: skip
     return 1 if report.errors and not kept else 0
 
 

@@ -68,6 +68,7 @@ def passage_dict(n: int, passage: Passage) -> dict[str, Any]:
         "end": passage.end,
         "text": passage.text,
         "score": round(passage.score, 6),
+        "also_in": list(passage.also_in),
     }
 
 

@@ -53,6 +53,10 @@ def _sources_html(
     items = []
     for n, p, sentence in numbered:
         date = f" · {escape(p.date)}" if p.date else ""
+        if p.also_in:  # the same story in other files, indexed once
+            files = ", ".join(escape(f) for f in p.also_in)
+            date += (f' <span class="also-in">· {TEXT[language]["also_in"]} '
+                     f'<span dir="ltr">{files}</span></span>')  # fmt: skip
         items.append(
             f'<div class="source" id="{_anchor(turn, n)}" dir="rtl" lang="ar">'
             f'<div class="source-head"><b>[{n}]</b> {escape(p.title)}'

@@ -296,8 +296,9 @@ def build_ui(
             added=len(report.added), replaced=len(report.replaced),
             unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
         )]  # fmt: skip
-        if report.duplicates:
-            copies = (f"- {copy} = {original}" for copy, original in report.duplicates)
+        if report.duplicates or report.near_duplicates:
+            copies = [f"- {copy} = {original}" for copy, original in report.duplicates]
+            copies += [f"- {copy} ≈ {original}" for copy, original in report.near_duplicates]
             lines += ["", texts["duplicates"], *copies]
         if report.errors:
             lines += ["", texts["upload_errors"], *(f"- {e}" for e in report.errors)]

@@ -59,6 +59,7 @@ class Passage:
     id: str = ""
     scores: dict[str, float] = field(default_factory=dict, compare=False)
     parts: int = 0  # passages in its article: an ingest cut short is seen by a missing one
+    also_in: tuple[str, ...] = ()  # other files with the same story (indexed once, as this)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -80,6 +81,8 @@ class Passage:
             meta["date"] = self.date
         if self.parts:
             meta["parts"] = self.parts
+        if self.also_in:
+            meta["also_in"] = "\n".join(self.also_in)
         return meta
 
     @classmethod
@@ -95,6 +98,7 @@ class Passage:
             score=score,
             id=id,
             parts=int(meta.get("parts", 0)),
+            also_in=tuple(c for c in str(meta.get("also_in", "")).split("\n") if c),
         )
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from retrieval.chunking import Chunker
 from retrieval.documents import MAX_FILE_BYTES, Passage, find_files, read_articles
+from retrieval.duplicates import NearDuplicates
 from retrieval.store import IndexedArticle, PassageStore
 
 Stage = Literal["read", "embed"]
@@ -32,6 +33,8 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     # (source, the source it is a copy of): an identical article is indexed once
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    # (source, the source it nearly repeats): another headline, a paragraph trimmed…
+    near_duplicates: list[tuple[str, str]] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0  # of `seconds`, embedding and writing the passages
@@ -82,10 +85,15 @@ class Indexer:
         report = IngestReport()
         files = find_files(paths)
         indexed = self.store.sources()
-        jobs, seen = self._plan(files, indexed, report, progress)
+        jobs, seen = self._plan(files, indexed, report, progress, prune)
         embed_started = time.perf_counter()
         self._run(jobs, report, progress)
         report.embed_seconds = time.perf_counter() - embed_started
+        copies: dict[str, list[str]] = {}
+        for copy, original in report.duplicates + report.near_duplicates:
+            copies.setdefault(original, []).append(copy)
+        for original, also in copies.items():  # its sources say "also in: …"
+            self.store.add_also_in(original, also)
         if prune:
             # ids come from content: a copy indexed in this run in place of a pruned source
             # wrote over the same ids, which stay
@@ -105,11 +113,14 @@ class Indexer:
         indexed: dict[str, IndexedArticle],
         report: IngestReport,
         progress: Progress | None,
+        prune: bool = False,
     ) -> tuple[list[_Job], set[str]]:
         """Read every file; what is new, changed or left incomplete becomes a job. An article
-        whose text is already indexed (or planned) under another source that is still there is
+        whose text is already indexed (or planned) under another source that stays (read in
+        this run, or kept because this run does not prune) is
         a copy (wire stories are republished under many names): it is reported, not indexed
-        twice (its passages would have the same ids)."""
+        twice (its passages would have the same ids). So is a new article that nearly repeats
+        one (MinHash, retrieval/duplicates.py): the same story with another headline."""
         articles = []
         seen: set[str] = set()
         for done, (path, source) in enumerate(files):
@@ -125,16 +136,26 @@ class Indexer:
                 articles.append(article)
         if progress:
             progress("read", len(files), len(files), "")
-        # texts kept: those indexed under a source still there, then each new one once
-        holder = {doc: source for source, old in indexed.items() if source in seen
+        # texts kept: those indexed under a source that stays, then each new one once
+        stays = {source for source in indexed if source in seen or not prune}
+        holder = {doc: source for source, old in indexed.items() if source in stays
                   for doc in old.versions if old.complete(doc)}  # fmt: skip
         jobs: list[_Job] = []
+        near: NearDuplicates | None = None
         for article in articles:
             original = holder.setdefault(article.id, article.source)
             if original != article.source:
                 report.duplicates.append((article.source, original))
                 continue
             old = indexed.get(article.source, IndexedArticle())
+            if not old.versions:  # a new source: is it a story already indexed or planned?
+                if near is None:
+                    near = self._near_duplicates(stays, jobs)
+                if (original := near.match(article.text)) is not None:
+                    report.near_duplicates.append((article.source, original))
+                    del holder[article.id]
+                    continue
+                near.add(article.source, article.text)
             stale = [i for doc, ids in old.versions.items() if doc != article.id for i in ids]
             if old.complete(article.id):
                 report.unchanged.append(article.source)
@@ -143,7 +164,24 @@ class Indexer:
                 continue
             replaces = any(doc != article.id for doc in old.versions)
             jobs.append(_Job(article.source, self.chunker.split(article), stale, replaces))
+            if near is not None and replaces:
+                near.add(article.source, article.text)
         return jobs, seen
+
+    def _near_duplicates(self, stays: set[str], jobs: list[_Job]) -> NearDuplicates:
+        """Signatures of the articles indexed under a source that stays (their text put back
+        together from their passages) and of those planned so far in this run."""
+        near = NearDuplicates()
+        texts: dict[str, list[Passage]] = {}
+        if stays:
+            for passage in self.store.passages():
+                if passage.source in stays:
+                    texts.setdefault(passage.source, []).append(passage)
+        for job in jobs:
+            texts[job.source] = job.passages
+        for source, passages in texts.items():
+            near.add(source, " ".join(p.text for p in sorted(passages, key=lambda p: p.start)))
+        return near
 
     def _run(self, jobs: list[_Job], report: IngestReport, progress: Progress | None) -> None:
         """Embed and write the jobs' passages in batches of whole articles; an article's old

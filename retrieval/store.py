@@ -217,6 +217,18 @@ class PassageStore:
             )
 
     @guarded
+    def add_also_in(self, source: str, copies: list[str]) -> None:
+        """Note on `source`'s passages the other files that hold the same story."""
+        got = self.vectors.get(where={"source": source}, include=["metadatas"])
+        if not got["ids"]:
+            return
+        metadatas = []
+        for meta in got["metadatas"]:
+            also = [c for c in str(meta.get("also_in", "")).split("\n") if c]
+            metadatas.append({**meta, "also_in": "\n".join(dict.fromkeys([*also, *copies]))})
+        self.vectors._collection.update(ids=got["ids"], metadatas=metadatas)
+
+    @guarded
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), PAGE):
             self.vectors.delete(ids=ids[start : start + PAGE])
