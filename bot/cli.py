@@ -264,7 +264,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="prepare the models (fetch, join, verify), once")
-    ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl)")
+    ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl .docx)")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.add_argument("--prune", action="store_true", help="remove articles no longer there")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -26,6 +26,7 @@ from bot.library import Library, UploadError
 from bot.monitoring import CURRENT, RequestInfo
 from bot.render import message_html, notice_html, question_html
 from bot.texts import TEXT, browser_language, questions_ahead
+from retrieval.documents import SUPPORTED_SUFFIXES
 
 CHATS_AT_ONCE = 16  # answers in progress or waiting for the model at once, over all sessions
 
@@ -351,7 +352,7 @@ def build_ui(
                 comment_button = gr.Button(i18n("send_comment"), scale=1)
         with gr.Tab(i18n("articles")):
             upload = gr.File(label=i18n("upload"), file_count="multiple", elem_id="sanad-upload",
-                             file_types=[".txt", ".md", ".html", ".htm", ".jsonl"])  # fmt: skip
+                             file_types=list(SUPPORTED_SUFFIXES))  # fmt: skip
             add_button = gr.Button(i18n("add"), variant="primary", elem_id="sanad-add")
             upload_report = gr.Markdown(elem_id="sanad-upload-report")
             table = gr.Dataframe(

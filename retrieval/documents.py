@@ -13,7 +13,7 @@ from pathlib import Path
 
 from retrieval.cleaning import clean_text, extract_date, pick_title
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".docx")
 MAX_FILE_BYTES = 50 << 20  # a file this big is not an article (split a .jsonl corpus up)
 TESTSET_FILE = "questions.jsonl"  # the gold questions kept beside a corpus
 EXAMPLES_FILE = "example-questions.txt"  # the web chat's example questions about a corpus
@@ -240,6 +240,9 @@ def read_articles(
                 f"{path.name} is {size / 2**20:.0f} MB; files of {max_bytes >> 20} MB or more "
                 "are not read (split a large .jsonl corpus into smaller files)"
             )
+        if suffix == ".docx":
+            title, body = docx_text(path)
+            return [make_article(body, source, title=title)], []
         text = decode_bytes(path.read_bytes(), path.name)
         if suffix == ".jsonl":
             articles, problems = _jsonl_articles(path.name, text, source)
@@ -256,6 +259,25 @@ def read_articles(
         return [], [str(exc)]
 
 
+def docx_text(path: Path) -> tuple[str | None, str]:
+    """(title, text) of a Word file (python-docx): its paragraphs in order (Word keeps Arabic
+    in reading order), the title from the document's properties or its Title-styled paragraph."""
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise IngestError(f"{path.name} is not a readable Word (.docx) file ({exc})") from None
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    title = (document.core_properties.title or "").strip() or next(
+        (p.text.strip() for p in paragraphs if (p.style.name or "").startswith("Title")), None
+    )
+    return title, "\n\n".join(p.text.strip() for p in paragraphs)
+
+
 def load_file(path: Path, source: str | None = None) -> list[Article]:
     """Articles in one file, strictly: any problem raises IngestError."""
     articles, problems = read_articles(path, source)
@@ -265,7 +287,8 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
 
 
 def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """(file, source name) for every supported file under the given files or folders; a
+    """(file, source name) for every file under the given files or folders but hidden ones
+    (an unsupported type is read as a problem, reported by name, never skipped unseen); a
     folder's test set and example questions are not articles."""
     found: list[tuple[Path, str]] = []
     for item in map(Path, paths):
@@ -273,8 +296,9 @@ def find_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
             for path in sorted(item.rglob("*")):
                 if path.name in (TESTSET_FILE, EXAMPLES_FILE):
                     continue
-                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-                    found.append((path, path.relative_to(item).as_posix()))
+                relative = path.relative_to(item)
+                if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.append((path, relative.as_posix()))
         elif item.is_file():
             found.append((item, item.name))
         else:

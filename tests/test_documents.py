@@ -93,7 +93,9 @@ def test_find_files_walks_folders_and_names_sources_relative(tmp_path: Path) -> 
     (tmp_path / "sub" / "a.txt").write_text(STORY)
     (tmp_path / "b.html").write_text("<p>x</p>")
     (tmp_path / "c.bin").write_bytes(b"x")
-    assert [source for _, source in find_files([tmp_path])] == ["b.html", "sub/a.txt"]
+    (tmp_path / ".hidden").write_bytes(b"x")
+    # c.bin is found, to be reported as unsupported when read (never skipped unseen)
+    assert [source for _, source in find_files([tmp_path])] == ["b.html", "c.bin", "sub/a.txt"]
 
 
 def test_passage_id_comes_from_content() -> None:
