@@ -1,7 +1,8 @@
 """Ways of reading compared on spread dev samples (issue 11): the answer prompt over the
 adaptive or 4 sentence windows, and "sentence first" (a grammar-picked passage number, its
 sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a question and a
-summary a set. Usage: python -m bench.reading [N] [bot,bot4,first,first4] [xq-ar,xq-en,arcd]"""
+summary a set; "arfirst" (English questions): the answer written in Arabic, then translated.
+Usage: python -m bench.reading [N] [bot,bot4,first,first4,arfirst] [xq-ar,xq-en,arcd]"""
 
 import json
 import statistics
@@ -70,6 +71,33 @@ def first(bot, q, lang, windows):
     return text, ft or pick, time.perf_counter() - t0, k
 
 
+TRANSLATE = (
+    "You translate a short Arabic answer into English for the question asked. Keep "
+    "names in their usual English spelling, numbers exactly as written, and the [n] "
+    "markers. Reply with the English answer only."
+)
+
+
+def arabic_first(bot, q, windows):
+    """For an English question: the answer written in Arabic from the Arabic passages (the
+    span copied, as Arabic questions are answered), then that answer translated."""
+    t0 = time.perf_counter()
+    arabic = bot.generator.generate(
+        chat_messages("answer", "ar", passages=format_passages(windows), question=q), 96
+    )
+    first = time.perf_counter() - t0
+    if not arabic.strip() or is_refusal(arabic):
+        return "", first, first, arabic
+    english = bot.generator.generate(
+        [
+            {"role": "system", "content": TRANSLATE},
+            {"role": "user", "content": f"Question: {q}\nArabic answer: {arabic.strip()}"},
+        ],
+        96,
+    )
+    return english.strip(), first, time.perf_counter() - t0, arabic
+
+
 results = {}
 for name, ts in sets.items():
     ts = select(ts, N, 7)
@@ -96,6 +124,18 @@ for name, ts in sets.items():
                     "contains": contains_answer(a.draft, c.answers)
                     if a.draft and not is_refusal(a.draft)
                     else 0.0,
+                }
+            elif v == "arfirst":
+                passages = bot.retriever.search(c.question)
+                windows = focus_default.focus(c.question, passages)
+                text, ft, total, arabic = arabic_first(bot, c.question, windows)
+                row[v] = {
+                    "draft": text,
+                    "arabic": arabic,
+                    "refused": not text,
+                    "first": ft,
+                    "total": total,
+                    "contains": contains_answer(text, c.answers) if text else 0.0,
                 }
             else:
                 passages = bot.retriever.search(c.question)
