@@ -266,9 +266,9 @@ def build_ui(
         return {"headers": headers, "data": rows}
 
     def show_articles(request: gr.Request):
-        editor = access.may_edit(request.username)
-        note = "" if editor else TEXT[_request_language(request)]["editors_only"]
-        return (articles_table(_request_language(request)), gr.update(visible=editor),
+        editor, language = access.may_edit(request.username), _request_language(request)
+        note = "" if editor else TEXT[language]["editors_only"]
+        return (articles_table(language), gr.update(visible=editor),
                 gr.update(visible=editor), note, listed(user_of(request)))  # fmt: skip
 
     def add_articles(

@@ -15,6 +15,13 @@ LONG = "كم بلغت قيمة التجارة الصينية الروسية في
 NEXT = "Which treaty did Putin say Moscow would suspend?"
 
 
+def long_and_short(repeats: int, delay: float) -> OneAtATimeEcho:
+    """A model with a long Arabic answer (5 words × `repeats`, `delay` s a word) to LONG and a
+    short one to NEXT."""
+    long_reply = " ".join(["بلغت 240.1 مليار دولار [1]."] * repeats)
+    return OneAtATimeEcho({LONG: long_reply, NEXT: "The New START treaty [1]."}, delay=delay)
+
+
 def test_stop_ends_the_answer_and_frees_the_model(
     hash_indexer: Indexer,
     seeds_dir: Path,
@@ -22,8 +29,7 @@ def test_stop_ends_the_answer_and_frees_the_model(
     browser,
 ) -> None:
     hash_indexer.ingest([seeds_dir])
-    long_reply = " ".join(["بلغت 240.1 مليار دولار [1]."] * 80)  # 400 words: 20 s
-    model = OneAtATimeEcho({LONG: long_reply, NEXT: "The New START treaty [1]."}, delay=0.05)
+    model = long_and_short(80, delay=0.05)  # 400 words: 20 s
     _, app = serve(hash_indexer, tmp_path, model)
     with serving(app) as url:
         page = browser.new_page(locale="ar-EG", viewport={"width": 1200, "height": 1000})
@@ -64,8 +70,7 @@ def test_a_second_chat_is_told_its_place_in_the_line(
     hash_indexer: Indexer, seeds_dir: Path, tmp_path: Path, browser
 ) -> None:
     hash_indexer.ingest([seeds_dir])
-    long_reply = " ".join(["بلغت 240.1 مليار دولار [1]."] * 30)  # 150 words: 3 s
-    model = OneAtATimeEcho({LONG: long_reply, NEXT: "The New START treaty [1]."}, delay=0.02)
+    model = long_and_short(30, delay=0.02)  # 150 words: 3 s
     _, app = serve(hash_indexer, tmp_path, model)
     with serving(app) as url:
         first, second = (browser.new_page(locale=locale, viewport={"width": 1200, "height": 900})
