@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,6 +31,7 @@ from bot.core import (
 from bot.generation import GeneratorUnavailable
 from bot.library import Library
 from bot.texts import TEXT
+from retrieval.dates import FilterError, Filters
 from retrieval.store import StoreUnavailable
 
 STATUS = {"empty": 422, "too_long": 413}
@@ -41,12 +42,25 @@ class Turn(BaseModel):
     content: str = Field(max_length=20_000)
 
 
+class ArticleFilter(BaseModel):
+    """Keep to the articles of a range of days (inclusive) and/or of one outlet."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: str | None = Field(None, alias="from", description="First day, YYYY-MM-DD.")
+    end: str | None = Field(None, alias="to", description="Last day, YYYY-MM-DD.")
+    outlet: str | None = Field(None, description="An outlet as /api/articles names it.")
+
+
 class AskRequest(BaseModel):
     question: str = Field(description="The question, in Arabic or English (up to 2000 characters).")
     history: list[Turn] = Field(
         default_factory=list,
         max_length=40,
         description="Earlier turns, oldest first, so that a follow-up can lean on them.",
+    )
+    filters: ArticleFilter | None = Field(
+        None, description="Answer only from these articles (by date and outlet)."
     )
 
 
@@ -120,14 +134,28 @@ def create_api(
 
     @api.get("/articles")
     def articles() -> dict[str, list[dict[str, Any]]]:
-        """Every indexed article: doc_id, title, file, date, passages."""
+        """Every indexed article: doc_id, title, file, date (and where it was found: metadata,
+        name, text or ingested), outlet, passages."""
         return {"articles": [a.to_dict() for a in library.articles()]}
+
+    def filters_of(request: AskRequest) -> Filters | None:
+        """The request's filters, checked: days that are days, an outlet that is indexed."""
+        if request.filters is None:
+            return None
+        found = Filters.parse(request.filters.start, request.filters.end, request.filters.outlet)
+        known = library.outlets()
+        if found.outlet and found.outlet not in known:
+            listed = ", ".join(known) or "none"
+            raise FilterError(f"No indexed article is from '{found.outlet}' (outlets: {listed}). "
+                              f"/ لا مقال مفهرس من '{found.outlet}'.")  # fmt: skip
+        return found or None
 
     @api.post("/ask")
     def ask(request: AskRequest) -> dict[str, Any]:
         """The whole answer at once: answer, language, citations, unverified numbers, timings."""
         question = check_question(request.question)
-        return bot.ask(question, [t.model_dump() for t in request.history]).to_dict()
+        history = [t.model_dump() for t in request.history]
+        return bot.ask(question, history, filters_of(request)).to_dict()
 
     @api.post("/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
@@ -136,10 +164,11 @@ def create_api(
         JSON as /api/ask), or `error`."""
         question = check_question(request.question)  # a bad question is a 4xx, not a stream
         history = [t.model_dump() for t in request.history]
+        filters = filters_of(request)
 
         def events() -> Iterator[str]:
             try:
-                for event in bot.stream(question, history):
+                for event in bot.stream(question, history, filters):
                     if isinstance(event, Sources):
                         sources = [passage_dict(n, p) for n, p in enumerate(event.passages, 1)]
                         yield sse("sources", {"language": event.language, "query": event.query,
@@ -177,6 +206,10 @@ def create_api(
     @app.exception_handler(QuestionError)
     def question_error(_: Request, exc: QuestionError) -> JSONResponse:
         return error(STATUS.get(exc.code, 422), exc.code, str(exc))
+
+    @app.exception_handler(FilterError)
+    def filter_error(_: Request, exc: FilterError) -> JSONResponse:
+        return error(422, "invalid_filter", str(exc))
 
     @app.exception_handler(StoreUnavailable)
     @app.exception_handler(GeneratorUnavailable)

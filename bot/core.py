@@ -27,8 +27,10 @@ from bot.conversation import History, QuestionRewriter
 from bot.generation import Generator, GeneratorUnavailable, Message, Waiting
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
+from bot.texts import according_to
 from bot.verify import Draft, Verifier
 from prompts import chat_messages
+from retrieval.dates import Filters
 from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
@@ -64,6 +66,8 @@ def passage_dict(n: int, passage: Passage) -> dict[str, Any]:
         "title": passage.title,
         "file": passage.source,
         "date": passage.date,
+        "date_from": passage.date_from or None,
+        "outlet": passage.outlet or None,
         "start": passage.start,
         "end": passage.end,
         "text": passage.text,
@@ -187,9 +191,12 @@ class Bot:
             if self.rewriter is not None:
                 self.rewriter.warm_up(language)
 
-    def stream(self, question: str, history: History | None = None) -> Iterator[Event]:
+    def stream(
+        self, question: str, history: History | None = None, filters: Filters | None = None
+    ) -> Iterator[Event]:
         """Sources first, then the answer's text as it is written, then the final Answer.
-        `history` (earlier turns, oldest first) lets a follow-up question lean on them."""
+        `history` (earlier turns, oldest first) lets a follow-up question lean on them;
+        `filters` keep to the articles of a range of days or an outlet."""
         question = check_question(question)
         started = time.perf_counter()
         language = detect_language(question)
@@ -198,7 +205,7 @@ class Bot:
         if history and self.rewriter is not None:
             question = self.rewriter.rewrite(question, history)
             timings["rewrite"] = time.perf_counter() - started
-        passages = self.retriever.search(question)
+        passages = self.retriever.search(question, filters=filters)
         if self.focus is not None:
             passages = self.focus.focus(question, passages)
         timings["retrieval"] = time.perf_counter() - started - timings.get("rewrite", 0.0)
@@ -227,6 +234,9 @@ class Bot:
         timings["total"] = time.perf_counter() - started
         answer = self.finish(question, language, raw, passages, timings)
         answer.question, answer.query = original, question
+        if not answer.refused and (dated := cited_dates(answer, language)):
+            answer.text = f"{answer.text}\n\n{dated}"  # what it rests on, and when it was said
+            yield Token(f"\n\n{dated}")
         for listener in self.listeners:
             try:
                 listener(answer)
@@ -280,8 +290,10 @@ class Bot:
             for vector in embeddings.embed_documents(list(candidates))
         ]
 
-    def ask(self, question: str, history: History | None = None) -> Answer:
-        for event in self.stream(question, history):
+    def ask(
+        self, question: str, history: History | None = None, filters: Filters | None = None
+    ) -> Answer:
+        for event in self.stream(question, history, filters):
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("the answer stream ended without an answer")  # unreachable
@@ -298,6 +310,14 @@ class Bot:
                         yield event.text
 
         return RunnableGenerator(run)
+
+
+def cited_dates(answer: Answer, language: Language) -> str:
+    """ "According to Reuters on 9 April 2024 [1]." for the cited articles that carry their
+    own date (news changes: a figure is true as of its article's day); empty when none does."""
+    dated = [(c.n, c.passage.outlet, c.passage.date or "") for c in answer.citations
+             if c.passage.published]  # fmt: skip
+    return according_to(dated[:2], language)
 
 
 def check_question(question: str) -> str:

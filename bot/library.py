@@ -24,10 +24,13 @@ class ArticleInfo:
     file: str
     date: str
     passages: int
+    date_from: str = ""  # metadata, name, text, ingested (retrieval/dates.py)
+    outlet: str = ""
 
-    def to_dict(self) -> dict[str, str | int]:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {"doc_id": self.doc_id, "title": self.title, "file": self.file,
-                "date": self.date, "passages": self.passages}  # fmt: skip
+                "date": self.date or None, "date_from": self.date_from or None,
+                "outlet": self.outlet or None, "passages": self.passages}  # fmt: skip
 
 
 class Library:
@@ -51,13 +54,20 @@ class Library:
         for meta in self.store.metadatas():
             source = str(meta["source"])
             if source not in found:
-                title, date = str(meta.get("title", "")), str(meta.get("date") or "")
-                found[source] = ArticleInfo(str(meta["doc_id"]), title, source, date, 0)
+                found[source] = ArticleInfo(
+                    str(meta["doc_id"]), str(meta.get("title", "")), source,
+                    str(meta.get("date") or ""), 0, str(meta.get("date_from") or ""),
+                    str(meta.get("outlet") or ""),
+                )  # fmt: skip
             info = found[source]
             info.passages += 1
         listed = sorted(found.values(), key=lambda a: a.file)
         self._listed = (count, listed)
         return listed
+
+    def outlets(self) -> list[str]:
+        """The outlets named by indexed articles, sorted."""
+        return sorted({a.outlet for a in self.articles() if a.outlet})
 
     def add(self, files: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Copy the files into the uploads folder and index them; a file with the name of an

@@ -38,7 +38,16 @@ TEXT: dict[Language, dict[str, str]] = {
         "conversation_deleted": "Conversation deleted.",
         "examples": "Examples",
         "articles": "Articles",
-        "upload": "Add articles (.txt, .md, .html, .jsonl)",
+        "upload": "Add articles (.txt, .md, .html, .jsonl, .docx, .pdf)",
+        "according_to": "According to {outlet} on {date} [{n}].",
+        "according_to_article": "According to an article of {date} [{n}].",
+        "filters": "Narrow the articles",
+        "from_day": "From (YYYY-MM-DD)",
+        "to_day": "To (YYYY-MM-DD)",
+        "outlet": "Outlet",
+        "any_outlet": "Any outlet",
+        "col_outlet": "Outlet",
+        "indexed_on": "indexed {date}",
         "add": "Add to the articles",
         "indexing": "Indexing {name}",
         "reading": "Reading {name}",
@@ -100,7 +109,16 @@ TEXT: dict[Language, dict[str, str]] = {
         "conversation_deleted": "حُذفت المحادثة.",
         "examples": "أمثلة",
         "articles": "المقالات",
-        "upload": "أضف مقالات (.txt و.md و.html و.jsonl)",
+        "upload": "أضف مقالات (.txt و.md و.html و.jsonl و.docx و.pdf)",
+        "according_to": "بحسب {outlet} في {date} [{n}].",
+        "according_to_article": "بحسب مقال بتاريخ {date} [{n}].",
+        "filters": "حصر المقالات",
+        "from_day": "من (YYYY-MM-DD)",
+        "to_day": "إلى (YYYY-MM-DD)",
+        "outlet": "المصدر الإخباري",
+        "any_outlet": "أي مصدر",
+        "col_outlet": "المصدر الإخباري",
+        "indexed_on": "فُهرس في {date}",
         "add": "أضفها إلى المقالات",
         "indexing": "جارٍ فهرسة {name}",
         "reading": "جارٍ قراءة {name}",
@@ -147,6 +165,20 @@ def questions_ahead(count: int, language: Language) -> str:
         return f"{ahead}: تبدأ الإجابة حين يأتي دوره."
     ahead = "1 question" if count == 1 else f"{count} questions"
     return f"{ahead} ahead of yours: the answer starts when its turn comes."
+
+
+def according_to(citations: list[tuple[int, str, str]], language: Language) -> str:
+    """ "According to Reuters on 9 April 2024 [1]." for each (n, outlet, ISO day) cited, the
+    same day and outlet said once."""
+    from retrieval.dates import spoken_date
+
+    said: list[str] = []
+    for n, outlet, day in citations:
+        key = "according_to" if outlet else "according_to_article"
+        line = TEXT[language][key].format(outlet=outlet, date=spoken_date(day, language), n=n)
+        if not any(line.split(" [")[0] == s.split(" [")[0] for s in said):
+            said.append(line)
+    return " ".join(said)
 
 
 def browser_language(accept_language: str | None) -> Language:

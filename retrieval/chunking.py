@@ -111,6 +111,8 @@ class Chunker:
                     start=start,
                     end=end,
                     date=article.date,
+                    date_from=article.date_from or "",
+                    outlet=article.outlet or "",
                 )
             )
         return [replace(p, parts=len(passages)) for p in passages]

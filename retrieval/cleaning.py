@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.dates import MONTH_PATTERN, MONTHS
+
 # Whole lines that are page furniture, never story text (Arabic and English sites alike).
 BOILERPLATE_LINES = frozenset(
     {
@@ -36,17 +38,10 @@ SOURCES_LABEL = re.compile(r"^(المصادر|المصدر|Sources?):$")
 INLINE_ARTEFACTS = re.compile(r"[،,]?\s*يفتح علامة تبويب جديدة")
 
 _DAYS = "الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد"
-MONTHS = {
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "إبريل": 4, "مايو": 5,
-    "يونيو": 6, "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10,
-    "نوفمبر": 11, "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4,
-    "أيار": 5, "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10,
-    "تشرين الثاني": 11, "كانون الأول": 12,
-}  # fmt: skip
-_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 DATE_LINE = re.compile(
-    rf"^(?:(?:{_DAYS})[،,]?\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})"
-    rf"(?:\s*/\s*(?:{_MONTH}))?[،,]?\s+(?P<year>\d{{4}})$"
+    rf"^(?:(?:{_DAYS})[،,]?\s+)?(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_PATTERN})"
+    rf"(?:\s*/\s*(?:{MONTH_PATTERN}))?[،,]?\s+(?P<year>\d{{4}})$",
+    re.IGNORECASE,
 )
 ISO_DATE_LINE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ][\d:]+Z?)?$")
 
@@ -57,7 +52,7 @@ def extract_date(raw: str) -> tuple[str | None, str]:
     for index, line in enumerate(lines[:5]):
         stripped = line.strip()
         if match := DATE_LINE.match(stripped):
-            month = MONTHS[match["month"]]
+            month = MONTHS[match["month"].lower()]
         elif match := ISO_DATE_LINE.match(stripped):
             month = int(match["month"])
         else:
@@ -65,6 +60,18 @@ def extract_date(raw: str) -> tuple[str | None, str]:
         date = f"{int(match['year']):04d}-{month:02d}-{int(match['day']):02d}"
         return date, "\n".join(lines[:index] + lines[index + 1 :])
     return None, "\n".join(lines)
+
+
+# A wire story's dateline names its outlet: "بكين (رويترز) –", "MOSCOW (Reuters) -".
+DATELINE = re.compile(r"^[^()\n]{0,40}?\((?P<outlet>[^()\n\d]{2,30})\)\s*[-–—:]")
+
+
+def dateline_outlet(text: str) -> str | None:
+    """The outlet named in a dateline on one of the article's first lines, if any."""
+    for line in text.split("\n")[:3]:
+        if match := DATELINE.match(line.strip()):
+            return match["outlet"].strip()
+    return None
 
 
 def _is_boilerplate(line: str) -> bool:

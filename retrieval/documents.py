@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from pathlib import Path
 
-from retrieval.cleaning import clean_text, extract_date, pick_title
+from retrieval.cleaning import clean_text, dateline_outlet, extract_date, pick_title
+from retrieval.dates import DateFrom, day_number, iso_day, name_date
+from retrieval.files import FileError, FileText, docx_text, html_text, pdf_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".docx", ".pdf")
 MAX_FILE_BYTES = 50 << 20  # a file this big is not an article (split a .jsonl corpus up)
 TESTSET_FILE = "questions.jsonl"  # the gold questions kept beside a corpus
 EXAMPLES_FILE = "example-questions.txt"  # the web chat's example questions about a corpus
@@ -31,13 +31,16 @@ def content_hash(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class Article:
-    """One cleaned news article; `id` comes from its text, `source` says where it was read."""
+    """One cleaned news article; `id` comes from its text, `source` says where it was read,
+    `date_from` where its date was found (retrieval/dates.py)."""
 
     text: str
     title: str
     source: str
     date: str | None = None
     id: str = ""
+    date_from: DateFrom | None = None
+    outlet: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -60,6 +63,13 @@ class Passage:
     scores: dict[str, float] = field(default_factory=dict, compare=False)
     parts: int = 0  # passages in its article: an ingest cut short is seen by a missing one
     also_in: tuple[str, ...] = ()  # other files with the same story (indexed once, as this)
+    date_from: str = ""  # where the article's date was found: metadata, name, text, ingested
+    outlet: str = ""
+
+    @property
+    def published(self) -> bool:
+        """Whether `date` is the article's own (not the day it was indexed)."""
+        return bool(self.date) and self.date_from != "ingested"
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -79,6 +89,10 @@ class Passage:
         }
         if self.date:
             meta["date"] = self.date
+            meta["day"] = day_number(self.date)  # Chroma's range filters compare numbers
+            meta["date_from"] = self.date_from
+        if self.outlet:
+            meta["outlet"] = self.outlet
         if self.parts:
             meta["parts"] = self.parts
         if self.also_in:
@@ -99,6 +113,8 @@ class Passage:
             id=id,
             parts=int(meta.get("parts", 0)),
             also_in=tuple(c for c in str(meta.get("also_in", "")).split("\n") if c),
+            date_from=str(meta.get("date_from", "")),
+            outlet=str(meta.get("outlet", "")),
         )
 
 
@@ -124,72 +140,25 @@ def decode_bytes(data: bytes, name: str) -> str:
     return text
 
 
-class _HTMLText(HTMLParser):
-    """Text of an HTML page, one line per block, without scripts, styles or navigation."""
-
-    SKIP = {"script", "style", "nav", "footer", "header", "aside", "noscript", "form"}
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self._skipping = 0
-        self._in_title = False
-        self._in_h1 = False
-        self.h1 = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self.SKIP:
-            self._skipping += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag == "h1":
-            self._in_h1 = True
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self._skipping:
-            self._skipping -= 1
-        elif tag == "title":
-            self._in_title = False
-        elif tag == "h1":
-            self._in_h1 = False
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skipping:
-            if self._in_h1:
-                self.h1 += data
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> tuple[str, str]:
-    """(title, text) of an HTML document."""
-    parser = _HTMLText()
-    parser.feed(markup)
-    parser.close()
-    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    title = (parser.h1 or parser.title).strip()
-    return html.unescape(title), text
-
-
 def make_article(
-    raw: str, source: str, title: str | None = None, date: str | None = None
-) -> Article:
-    """Clean raw article text and keep its title, date and source."""
+    raw: str, source: str, title: str | None = None, date: str | None = None,
+    outlet: str | None = None,
+) -> Article:  # fmt: skip
+    """Clean raw article text and keep its title, source, outlet (the file's, else its
+    dateline's) and date: one written in the file's name (put there on purpose), else the
+    file's own (`date`: its properties, often the day it was exported), else a date line at
+    its top; else none yet (the ingest gives it the day it was indexed)."""
     found_date, body = extract_date(raw)
     text = clean_text(body)
     if not text:
         raise IngestError(f"{source} has no article text left after cleaning")
-    return Article(
-        text=text, title=(title or pick_title(text)).strip(), source=source, date=date or found_date
-    )
+    dated: tuple[str | None, DateFrom | None] = next(
+        ((day, origin) for day, origin in ((name_date(source), "name"),
+         (iso_day(date), "metadata"), (found_date, "text")) if day), (None, None),
+    )  # fmt: skip
+    return Article(text=text, title=(title or pick_title(text)).strip(), source=source,
+                   date=dated[0], date_from=dated[1],
+                   outlet=(outlet or dateline_outlet(text) or "").strip() or None)  # fmt: skip
 
 
 def _jsonl_articles(name: str, text: str, source: str) -> tuple[list[Article], list[str]]:
@@ -211,10 +180,12 @@ def _jsonl_articles(name: str, text: str, source: str) -> tuple[list[Article], l
             continue
         key = record.get("id") or record.get("url") or str(number)
         title, date = record.get("title"), record.get("date")
+        outlet = record.get("outlet") or record.get("publisher") or record.get("site")
         try:
             articles.append(make_article(
                 body, f"{source}#{key}", title=title if isinstance(title, str) else None,
                 date=date if isinstance(date, str) else None,
+                outlet=outlet if isinstance(outlet, str) else None,
             ))  # fmt: skip
         except IngestError as exc:
             problems.append(f"{name} line {number}: {exc}; skipped")
@@ -240,9 +211,9 @@ def read_articles(
                 f"{path.name} is {size / 2**20:.0f} MB; files of {max_bytes >> 20} MB or more "
                 "are not read (split a large .jsonl corpus into smaller files)"
             )
-        if suffix == ".docx":
-            title, body = docx_text(path)
-            return [make_article(body, source, title=title)], []
+        if suffix in (".docx", ".pdf"):
+            return [_file_article(docx_text(path) if suffix == ".docx" else pdf_text(path),
+                                  source)], []  # fmt: skip
         text = decode_bytes(path.read_bytes(), path.name)
         if suffix == ".jsonl":
             articles, problems = _jsonl_articles(path.name, text, source)
@@ -250,32 +221,16 @@ def read_articles(
                 raise IngestError(f"{path.name} has no article in it")
             return articles, problems
         if suffix in (".html", ".htm"):
-            title, body = html_to_text(text)
-            return [make_article(body, source, title=title or None)], []
+            return [_file_article(html_text(text), source)], []
         if suffix == ".md":
             text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
         return [make_article(text, source)], []
-    except (IngestError, OSError) as exc:
+    except (IngestError, FileError, OSError) as exc:
         return [], [str(exc)]
 
 
-def docx_text(path: Path) -> tuple[str | None, str]:
-    """(title, text) of a Word file (python-docx): its paragraphs in order (Word keeps Arabic
-    in reading order), the title from the document's properties or its Title-styled paragraph."""
-    import zipfile
-
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise IngestError(f"{path.name} is not a readable Word (.docx) file ({exc})") from None
-    paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    title = (document.core_properties.title or "").strip() or next(
-        (p.text.strip() for p in paragraphs if (p.style.name or "").startswith("Title")), None
-    )
-    return title, "\n\n".join(p.text.strip() for p in paragraphs)
+def _file_article(found: FileText, source: str) -> Article:
+    return make_article(found.text, source, found.title, found.date, found.outlet)
 
 
 def load_file(path: Path, source: str | None = None) -> list[Article]:

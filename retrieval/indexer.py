@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -133,6 +134,8 @@ class Indexer:
                     report.errors.append(f"{article.source} appears twice; the first was kept")
                     continue
                 seen.add(article.source)
+                if article.date is None:  # it says nothing of its date: the day it was read
+                    article = replace(article, date=date.today().isoformat(), date_from="ingested")
                 articles.append(article)
         if progress:
             progress("read", len(files), len(files), "")

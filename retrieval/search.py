@@ -10,11 +10,16 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from retrieval.arabic import arabic_share
+from retrieval.dates import Filters, Period, question_period
 from retrieval.documents import Passage
 from retrieval.store import PassageStore
 
 Mode = Literal["hybrid", "dense", "keyword"]
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of the very top ranks
+# A question that names a period ("in April 2024", "last month") or asks for the latest
+# ranks, as one more list in the fusion, the candidates published then (or newest first):
+# a preference, not a filter, since "trade in 2023" is often reported in 2024.
+PERIOD_WEIGHT = 0.5
 
 
 def reciprocal_rank_fusion(
@@ -54,6 +59,17 @@ def diversify(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
     return (chosen + held_back)[:k] if len(chosen) < k else chosen[:k]
 
 
+def in_period(ranked: list[Passage], period: Period) -> list[Passage]:
+    """The candidates of articles published in the period, in their order, or newest first
+    when the latest is asked for (none when their dates do not tell them apart)."""
+    if period.start is not None or period.end is not None:
+        return [p for p in ranked if p.published and period.holds(p.date)]
+    dated = [p for p in ranked if p.published]
+    if len({p.date for p in dated}) < 2:
+        return []
+    return sorted(dated, key=lambda p: p.date or "", reverse=True)
+
+
 def to_document(passage: Passage) -> Document:
     metadata = {**passage.metadata(), "score": passage.score, **passage.scores}
     return Document(id=passage.id, page_content=passage.text, metadata=metadata)
@@ -75,21 +91,30 @@ class HybridRetriever(BaseRetriever):
     # dense 0.929, fused at full weight 0.912)
     keyword_weight: float = 1.0
 
-    def search(self, query: str, k: int | None = None) -> list[Passage]:
-        """The best `k` passages for `query`, best first, with scores."""
+    # whether a period named in the question is preferred (PERIOD_WEIGHT)
+    prefer_period: bool = True
+
+    def search(
+        self, query: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[Passage]:
+        """The best `k` passages for `query`, best first, with scores; only passages of
+        articles the filters admit (a range of days, an outlet), when given."""
         k = self.k if k is None else k
         fetch = max(self.fetch_k, k)
         rankings: dict[str, list[Passage]] = {}
         if self.mode in ("hybrid", "dense"):
-            rankings["dense"] = self.store.dense_search(query, fetch)
+            rankings["dense"] = self.store.dense_search(query, fetch, filters)
         if self.mode in ("hybrid", "keyword"):
-            rankings["keyword"] = self.store.keyword_search(query, fetch)
+            rankings["keyword"] = self.store.keyword_search(query, fetch, filters)
+        weights = {"keyword": self.keyword_weight * arabic_share(query), "period": PERIOD_WEIGHT}
         if len(rankings) == 1:
             ((name, ranking),) = rankings.items()
             ranked = [p.with_score(p.score, **{name: p.score}) for p in ranking]
         else:
-            weight = self.keyword_weight * arabic_share(query)
-            ranked = reciprocal_rank_fusion(rankings, weights={"keyword": weight})
+            ranked = reciprocal_rank_fusion(rankings, weights=weights)
+        period = question_period(query) if self.prefer_period else None
+        if period is not None and (preferred := in_period(ranked, period)):
+            ranked = reciprocal_rank_fusion({"fused": ranked, "period": preferred}, weights=weights)
         return diversify(ranked, k, self.per_article)
 
     def _get_relevant_documents(

@@ -19,10 +19,12 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from retrieval.arabic import tokenize
+from retrieval.dates import Filters
 from retrieval.documents import Passage
 
 COSINE = {"hnsw": {"space": "cosine"}}
 PAGE = 5000  # Chroma reads and writes in pages: its batch size is bounded
+FILTERED_WIDER = 20  # a filtered keyword search reads this many times more hits
 
 
 def collection_name(corpus: str, embedder: str) -> str:
@@ -284,17 +286,24 @@ class PassageStore:
         self.keywords.build([p.id for p in passages], [p.text for p in passages])
 
     @guarded
-    def dense_search(self, query: str, k: int) -> list[Passage]:
-        """Nearest passages by cosine similarity (score = 1 - cosine distance)."""
+    def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """Nearest passages by cosine similarity (score = 1 - cosine distance), of those the
+        filters admit."""
         if k <= 0:
             return []
-        hits = self.vectors.similarity_search_with_score(query, k=k)
+        where = filters.where() if filters else None
+        hits = self.vectors.similarity_search_with_score(query, k=k, filter=where)
         return [
             Passage.from_metadata(str(doc.id), doc.page_content, doc.metadata, 1.0 - distance)
             for doc, distance in hits
         ]
 
-    def keyword_search(self, query: str, k: int) -> list[Passage]:
-        hits = self.keywords.search(query, k)
+    def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The best `k` passages by BM25 of those the filters admit (BM25 knows no metadata:
+        with filters, a wider list is read and filtered)."""
+        hits = self.keywords.search(query, k * FILTERED_WIDER if filters else k)
         scores = dict(hits)
-        return [p.with_score(scores[p.id]) for p in self.get([pid for pid, _ in hits])]
+        found = self.get([pid for pid, _ in hits])
+        if filters:
+            found = [p for p in found if filters.admits(p.date, p.outlet)][:k]
+        return [p.with_score(scores[p.id]) for p in found]

@@ -81,9 +81,9 @@ def test_unreadable_files_give_clear_errors(tmp_path: Path, data: bytes, message
 
 
 def test_unsupported_type_and_missing_path(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a.odt").write_bytes(b"PK")
     with pytest.raises(IngestError, match="unsupported"):
-        load_file(tmp_path / "a.pdf")
+        load_file(tmp_path / "a.odt")
     with pytest.raises(IngestError, match="does not exist"):
         find_files([tmp_path / "missing"])
 

@@ -37,11 +37,11 @@ def test_an_added_article_is_listed_and_found(hash_indexer: Indexer, tmp_path: P
 def test_files_sanad_cannot_read_are_refused_before_anything_is_indexed(
     hash_indexer: Indexer, tmp_path: Path
 ) -> None:
-    good, bad = tmp_path / "a.txt", tmp_path / "scan.pdf"
+    good, bad = tmp_path / "a.txt", tmp_path / "scan.tiff"
     good.write_text(ARTICLE, encoding="utf-8")
     bad.write_bytes(b"%PDF-1.4")
     library = Library(hash_indexer.store, hash_indexer, tmp_path / "uploads")
-    with pytest.raises(UploadError, match=r"scan\.pdf: only \.txt"):
+    with pytest.raises(UploadError, match=r"scan\.tiff: only \.txt"):
         library.add([good, bad])
     with pytest.raises(UploadError, match="No file"):
         library.add([])
