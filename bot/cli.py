@@ -115,11 +115,19 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core import Answer, QuestionError, Token, check_question
+    from bot.render import dated
     from bot.wiring import build_bot, build_store, ensure_index
 
     try:
         check_question(args.question)
     except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from retrieval.dates import FilterError, Filters
+
+    try:
+        filters = Filters.parse(args.start, args.end, args.outlet)
+    except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.k:
@@ -129,7 +137,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     bot = build_bot(settings, store=store)
     streamed = ""
     answer = None
-    for event in bot.stream(args.question):
+    for event in bot.stream(args.question, filters=filters or None):
         if isinstance(event, Token) and not args.json:
             streamed += event.text
             print(event.text, end="", flush=True)
@@ -154,12 +162,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"\n{texts['sources']}:")
         for citation in answer.citations:
             p = citation.passage
-            print(f"[{citation.n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
+            print(f"[{citation.n}] {p.title} — {p.source} ({dated(p, answer.language)})")
             print(f"    «{citation.sentence}»")
     elif answer.refused and answer.passages:  # declined: what was found, for the reader
         print(f"\n{texts['found']}:")
         for n, p in enumerate(answer.passages, start=1):
-            print(f"[{n}] {p.title} — {p.source}{f' ({p.date})' if p.date else ''}")
+            print(f"[{n}] {p.title} — {p.source} ({dated(p, answer.language)})")
             print(f"    «{p.text}»")
     return 0
 
@@ -264,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="prepare the models (fetch, join, verify), once")
-    ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl .docx)")
+    ingest = commands.add_parser("ingest", help="index articles (.txt .md .html .jsonl .docx .pdf)")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.add_argument("--prune", action="store_true", help="remove articles no longer there")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -272,6 +280,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--k", type=int, default=None, help="passages to give the model")
+    ask.add_argument("--from", dest="start", help="only articles of this day or later, YYYY-MM-DD")
+    ask.add_argument("--to", dest="end", help="only articles of this day or earlier, YYYY-MM-DD")
+    ask.add_argument("--outlet", help="only articles of this outlet (as /api/articles names it)")
     ev = commands.add_parser("eval", help="score the bot on a test set (JSONL or SQuAD JSON)")
     ev.add_argument("testset", help="questions: .jsonl (our format) or SQuAD-style .json")
     ev.add_argument("--corpus", help="articles of a .jsonl test set (default: seeds/)")

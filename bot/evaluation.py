@@ -166,10 +166,13 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, float | int | None]:
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | int | None]]:
-    """Metrics overall and per question language."""
+    """Metrics overall, per question language, and for the dated questions (marked `"dated":
+    true` in the test set: their answer changes with time across articles) apart."""
     groups = {"all": rows}
     for lang in sorted({r["lang"] for r in rows}):
         groups[lang] = [r for r in rows if r["lang"] == lang]
+    if dated := [r for r in rows if r.get("dated")]:
+        groups["dated"] = dated
     return {name: _summary(group) for name, group in groups.items()}
 
 

@@ -10,6 +10,7 @@ from bot.citations import CITATION_PATTERN
 from bot.core import Answer
 from bot.language import Language, detect_language
 from bot.texts import TEXT
+from retrieval.dates import spoken_date
 from retrieval.documents import Passage
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
@@ -42,6 +43,22 @@ def _passage_html(passage: Passage, sentence: tuple[int, int] | None) -> str:
     return escape(text)
 
 
+def dated(passage: Passage, language: Language) -> str:
+    """ "Reuters · 9 April 2024", or "indexed 24 November 2026" for an article that gave no
+    date of its own."""
+    day = day_label(passage.date, passage.date_from, language)
+    return f"{passage.outlet} · {day}" if passage.outlet and passage.published else day
+
+
+def day_label(day: str | None, date_from: str, language: Language) -> str:
+    """An article's day written out (an ISO date reads backwards in Arabic), or "indexed …"
+    when the article gave none of its own."""
+    spoken = spoken_date(day or None, language)
+    if spoken and date_from == "ingested":
+        return TEXT[language]["indexed_on"].format(date=spoken)
+    return spoken
+
+
 def _sources_html(
     numbered: list[tuple[int, Passage, tuple[int, int] | None]],
     language: Language,
@@ -52,7 +69,7 @@ def _sources_html(
         return ""
     items = []
     for n, p, sentence in numbered:
-        date = f" · {escape(p.date)}" if p.date else ""
+        date = f" · {escape(dated(p, language))}" if p.date else ""
         if p.also_in:  # the same story in other files, indexed once
             files = ", ".join(escape(f) for f in p.also_in)
             date += (f' <span class="also-in">· {TEXT[language]["also_in"]} '

@@ -30,7 +30,12 @@ def markdown(title: str, summaries: Summaries, command: str) -> str:
     lines = [f"# Evaluation: {title}", "", f"`{command}`", ""]
     groups = list(next(iter(summaries.values())))
     for group in groups:
-        label = {"all": "All questions", "ar": "Arabic questions", "en": "English questions"}
+        label = {
+            "all": "All questions",
+            "ar": "Arabic questions",
+            "en": "English questions",
+            "dated": "Dated questions (the answer changes with time across articles)",
+        }
         lines += [f"## {label.get(group, group)}", "",
                   "| metric | " + " | ".join(summaries) + " |",
                   "| --- |" + " ---: |" * len(summaries)]  # fmt: skip

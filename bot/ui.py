@@ -24,8 +24,9 @@ from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
 from bot.library import Library, UploadError
 from bot.monitoring import CURRENT, RequestInfo
-from bot.render import message_html, notice_html, question_html
+from bot.render import day_label, message_html, notice_html, question_html
 from bot.texts import TEXT, browser_language, questions_ahead
+from retrieval.dates import FilterError, Filters
 from retrieval.documents import SUPPORTED_SUFFIXES
 
 CHATS_AT_ONCE = 16  # answers in progress or waiting for the model at once, over all sessions
@@ -41,7 +42,7 @@ def load_examples(path: Path) -> list[str]:
 
 
 logger = logging.getLogger("sanad")
-COLUMNS = ("col_title", "col_file", "col_date", "col_passages")  # of the articles table
+COLUMNS = ("col_title", "col_file", "col_date", "col_outlet", "col_passages")  # articles table
 CSS = """
 .sanad-intro *, .sanad-question, .sanad-message, .sanad-message * {
   unicode-bidi: plaintext; text-align: start; }
@@ -80,6 +81,7 @@ def respond(
     history: list[dict[str, str]],
     turn: int,
     ready: threading.Event | None = None,
+    filters: Filters | None = None,
 ) -> Iterator[tuple[str, Answer | None]]:
     """Stream one reply as HTML: a notice, the sources once retrieval is done, the growing
     answer, and finally the checked answer with its cited sentences (and the Answer)."""
@@ -89,7 +91,7 @@ def respond(
         ready.wait()
     yield notice_html(TEXT[language]["searching"], language), None
     try:
-        events = bot.stream(message, history)
+        events = bot.stream(message, history, filters)
         # Stop (or a closed tab) closes this generator: close the bot's stream with it, so
         # the model stops writing at once and is free for the next question
         with closing(events):
@@ -164,8 +166,17 @@ def build_ui(
     # once) and ends as any answer does.
     stops: dict[str, threading.Event] = {}
 
-    def chat_turn(message: str, turns: list[dict[str, Any]], request: gr.Request):
+    def chat_turn(message: str, turns: list[dict[str, Any]], start: str, end: str,
+                  outlet: str | None, request: gr.Request):  # fmt: skip
         if not (message or "").strip():
+            return
+        try:
+            filters = Filters.parse(start, end, outlet) or None
+        except FilterError as exc:
+            language = detect_language(message)
+            turn = {"question": message.strip(), "html": notice_html(str(exc), language),
+                    "answer": None}  # fmt: skip
+            yield chatbot_value([*turns, turn]), turns, message  # the question stays in the box
             return
         history, turn = history_of(turns), {"question": message.strip(), "html": "", "answer": None}
         turns = [*turns, turn]
@@ -178,7 +189,7 @@ def build_ui(
         )
         CURRENT.set(info)
         try:
-            with closing(respond(bot, message, history, len(turns), ready)) as replies:
+            with closing(respond(bot, message, history, len(turns), ready, filters)) as replies:
                 for html, answer in replies:
                     if stopped.is_set():
                         language = detect_language(turn["question"])
@@ -260,16 +271,26 @@ def build_ui(
         # Gradio's I18n does not reach a table's headers: they are set per browser language
         headers = [TEXT[language][k] for k in COLUMNS]
         try:
-            rows = [[a.title, a.file, a.date, a.passages] for a in library.articles()]
+            rows = [[a.title, a.file, day_label(a.date, a.date_from, language), a.outlet,
+                     a.passages]
+                    for a in library.articles()]  # fmt: skip
         except UNAVAILABLE:  # the Chroma server is down: an empty list until it is back
             rows = []
         return {"headers": headers, "data": rows}
+
+    def outlet_choices(language: Language) -> dict[str, Any]:
+        try:
+            outlets = library.outlets()
+        except UNAVAILABLE:
+            outlets = []
+        return gr.update(choices=[(TEXT[language]["any_outlet"], ""), *outlets])
 
     def show_articles(request: gr.Request):
         editor, language = access.may_edit(request.username), _request_language(request)
         note = "" if editor else TEXT[language]["editors_only"]
         return (articles_table(language), gr.update(visible=editor),
-                gr.update(visible=editor), note, listed(user_of(request)))  # fmt: skip
+                gr.update(visible=editor), note, listed(user_of(request)),
+                outlet_choices(language))  # fmt: skip
 
     def add_articles(
         files: list[str] | None,
@@ -336,6 +357,11 @@ def build_ui(
                 clear_button = gr.Button(i18n("clear"), scale=1, elem_id="sanad-clear")
             if examples:
                 gr.Examples(examples, inputs=box, label=i18n("examples"))
+            with gr.Accordion(i18n("filters"), open=False, elem_id="sanad-filters"), gr.Row():
+                start = gr.Textbox(label=i18n("from_day"), elem_id="sanad-from", max_lines=1)
+                end = gr.Textbox(label=i18n("to_day"), elem_id="sanad-to", max_lines=1)
+                outlet = gr.Dropdown(choices=[], label=i18n("outlet"), value="",
+                                     elem_id="sanad-outlet", interactive=True)  # fmt: skip
             with gr.Accordion(i18n("conversations"), open=False, visible=conversations is not None,
                               elem_id="sanad-conversations"):  # fmt: skip
                 with gr.Row():
@@ -377,7 +403,8 @@ def build_ui(
             ).then(
                 # chats at once go on to the bot, which tells each its place in the model's
                 # line (Gradio's own queue, one at a time by default, would say nothing)
-                chat_turn, [box, turns], [chatbot, turns, box], api_visibility="private",
+                chat_turn, [box, turns, start, end, outlet], [chatbot, turns, box],
+                api_visibility="private",
                 concurrency_limit=CHATS_AT_ONCE, concurrency_id="chat",
             ).then(
                 keep, [turns, conversation], [conversation, picker], queue=False,
@@ -399,7 +426,8 @@ def build_ui(
                              api_visibility="private")  # fmt: skip
         add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
         export_button.click(export, None, [export_file, export_note], api_visibility="private")
-        demo.load(show_articles, None, [table, upload, add_button, upload_report, picker],
+        demo.load(show_articles, None,
+                  [table, upload, add_button, upload_report, picker, outlet],
                   api_visibility="private")  # fmt: skip
         if ready is not None and not ready.is_set():
             timer = gr.Timer(1.0)

@@ -89,8 +89,10 @@ class Period:
 
 _LATEST = re.compile(
     r"\b(latest|most recent(ly)?|newest|recently|last time)\b"
-    # "آخر" before a noun is "the last …", after one it is "another": "مسؤول آخر"
-    r"|(^|\s)(آخر|أحدث)\s+\w|مؤخرا|مؤخراً|الأخيرة|الأحدث",
+    # "آخر" is "the last …" where a question opens on it (ما آخر…، متى كانت آخر…); after a noun
+    # it is "another" (مسؤول آخر), and "أحدث" after a noun is the verb "caused"
+    r"|(^\W*|(^|\s)(ما|ماذا|متى|هي|هو|كان|كانت|في|عن|من|بحسب|حسب|كم)\s+)(آخر|أحدث)\s+\w"
+    r"|مؤخرا|مؤخراً|الأخيرة|الأحدث",
     re.IGNORECASE,
 )
 _MONTH_YEAR = re.compile(

@@ -16,10 +16,10 @@ from retrieval.store import PassageStore
 
 Mode = Literal["hybrid", "dense", "keyword"]
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of the very top ranks
-# A question that names a period ("in April 2024", "last month") or asks for the latest
-# ranks, as one more list in the fusion, the candidates published then (or newest first):
-# a preference, not a filter, since "trade in 2023" is often reported in 2024.
-PERIOD_WEIGHT = 0.5
+# A question that names a period ("in April 2024", "last month") or asks for the latest: of
+# the best candidates, those published then come first (or the newest first). A preference
+# among relevant passages, not a filter: "trade in 2023" is often reported in 2024.
+PERIOD_WINDOW = 8
 
 
 def reciprocal_rank_fusion(
@@ -59,15 +59,17 @@ def diversify(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
     return (chosen + held_back)[:k] if len(chosen) < k else chosen[:k]
 
 
-def in_period(ranked: list[Passage], period: Period) -> list[Passage]:
-    """The candidates of articles published in the period, in their order, or newest first
-    when the latest is asked for (none when their dates do not tell them apart)."""
+def in_period_first(ranked: list[Passage], period: Period) -> list[Passage]:
+    """Of the first PERIOD_WINDOW candidates, those of articles published in the period first
+    (each group in its order); for the latest, the newest first. An article's own date only:
+    the day it was indexed says nothing of when it was written."""
+    window, rest = ranked[:PERIOD_WINDOW], ranked[PERIOD_WINDOW:]
     if period.start is not None or period.end is not None:
-        return [p for p in ranked if p.published and period.holds(p.date)]
-    dated = [p for p in ranked if p.published]
-    if len({p.date for p in dated}) < 2:
-        return []
-    return sorted(dated, key=lambda p: p.date or "", reverse=True)
+        inside = [p for p in window if p.published and period.holds(p.date)]
+        return [*inside, *(p for p in window if p not in inside), *rest]
+    # sorted() is stable: undated candidates and those of one day keep their order
+    newest = sorted(window, key=lambda p: p.date if p.published and p.date else "", reverse=True)
+    return [*newest, *rest]
 
 
 def to_document(passage: Passage) -> Document:
@@ -106,15 +108,15 @@ class HybridRetriever(BaseRetriever):
             rankings["dense"] = self.store.dense_search(query, fetch, filters)
         if self.mode in ("hybrid", "keyword"):
             rankings["keyword"] = self.store.keyword_search(query, fetch, filters)
-        weights = {"keyword": self.keyword_weight * arabic_share(query), "period": PERIOD_WEIGHT}
         if len(rankings) == 1:
             ((name, ranking),) = rankings.items()
             ranked = [p.with_score(p.score, **{name: p.score}) for p in ranking]
         else:
-            ranked = reciprocal_rank_fusion(rankings, weights=weights)
+            weight = self.keyword_weight * arabic_share(query)
+            ranked = reciprocal_rank_fusion(rankings, weights={"keyword": weight})
         period = question_period(query) if self.prefer_period else None
-        if period is not None and (preferred := in_period(ranked, period)):
-            ranked = reciprocal_rank_fusion({"fused": ranked, "period": preferred}, weights=weights)
+        if period is not None:
+            ranked = in_period_first(ranked, period)
         return diversify(ranked, k, self.per_article)
 
     def _get_relevant_documents(

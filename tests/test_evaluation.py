@@ -161,7 +161,8 @@ def test_the_runner_scores_rows_and_writes_the_report(hash_indexer: Indexer, tmp
     path = tmp_path / "set.jsonl"
     cases = [
         {"id": "trade", "question": "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟",
-         "answers": ["240.1 مليار دولار"], "sources": ["000_479f4305cba7f61e.txt"]},
+         "answers": ["240.1 مليار دولار"], "sources": ["000_479f4305cba7f61e.txt"],
+         "dated": True},
         {"id": "cup", "question": "من فاز بكأس العالم 2022؟", "unanswerable": True},
     ]  # fmt: skip
     path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
@@ -179,6 +180,7 @@ def test_the_runner_scores_rows_and_writes_the_report(hash_indexer: Indexer, tmp
     assert summary["all"]["questions"] == 2 and summary["all"]["answered"] == 1
     assert summary["ar"]["recall@1"] == 1.0 and summary["all"]["language_match"] == 1.0
     assert summary["all"]["refusal_accuracy"] is None, "no unanswerable question was answered"
+    assert summary["dated"]["questions"] == 1, "dated questions are reported apart"
     summaries = {mode: summarize(rows) for mode, rows in results.items()}
     files = write_report(tmp_path / "report", "set", results, summaries, "python -m bot eval x")
     rows, summary_json, summary_md, png = files
@@ -197,6 +199,7 @@ def test_the_gold_seed_questions_hold_up() -> None:
     assert sum(c.lang == "ar" for c in cases) == sum(c.lang == "en" for c in cases)
     assert sum(c.unanswerable for c in cases) >= 6
     assert sum(len(c.sources) >= 2 for c in cases) >= 4, "questions that need two articles"
+    assert sum(bool(c.extra.get("dated")) for c in cases) >= 10, "answers that change with time"
     texts = {p.name: normalize(load_file(p)[0].text) for p, _ in find_files([ROOT / "seeds"])}
     for case in cases:
         assert all(source in texts for source in case.sources), case.id
