@@ -76,6 +76,16 @@ def cited_numbers(text: str) -> list[int]:
     return seen
 
 
+def renumber(text: str, passages: Sequence[Passage]) -> tuple[str, list[Passage]]:
+    """Sources numbered in the order the answer first cites them ([4] then [2] become [1]
+    then [2]); the passages it does not cite follow in their order."""
+    cited = cited_numbers(text)
+    order = cited + [n for n in range(1, len(passages) + 1) if n not in cited]
+    new = {old: position for position, old in enumerate(order, start=1)}
+    text = CITATION_PATTERN.sub(lambda m: f"[{new.get(int(m.group(1)), m.group(1))}]", text)
+    return text, [passages[n - 1] for n in order]
+
+
 def numbers_in(text: str) -> list[str]:
     """Numbers as written (digits folded to ASCII, thousands separators removed)."""
     text = CITATION_PATTERN.sub(" ", normalize(text))

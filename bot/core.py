@@ -21,6 +21,7 @@ from bot.citations import (
     drop_invalid_markers,
     is_refusal,
     normalize_markers,
+    renumber,
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
@@ -272,6 +273,7 @@ class Bot:
             return declined([], "")  # the model's own refusal: no draft to withdraw
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
+        text, passages = renumber(text, passages)
         citations = build_citations(text, passages)
         draft = Draft(question, language, text, passages, [c.passage for c in citations])
         failed = self.verifier.failures(draft)

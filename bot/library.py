@@ -65,6 +65,21 @@ class Library:
         self._listed = (count, listed)
         return listed
 
+    def remove(self, source: str) -> ArticleInfo:
+        """Take an article out of the index (and its uploaded file out of the uploads folder);
+        UploadError when no article has that source."""
+        with self._lock:
+            info = next((a for a in self.articles() if a.file == source), None)
+            if info is None:
+                raise UploadError(f"No article {source}. / لا مقال باسم {source}.")
+            self.store.delete_ids([p.id for p in self.store.where(source=source)])
+            self.store.rebuild_keyword_index()
+            upload = self.uploads_dir / source
+            if upload.is_file() and upload.parent == self.uploads_dir:
+                upload.unlink()  # or the next upload of the folder would bring it back
+            self._listed = (-1, [])
+            return info
+
     def outlets(self) -> list[str]:
         """The outlets named by indexed articles, sorted."""
         return sorted({a.outlet for a in self.articles() if a.outlet})

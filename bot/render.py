@@ -5,6 +5,7 @@ its own direction (dir="rtl" for Arabic), so both languages read right in one co
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from bot.citations import CITATION_PATTERN
 from bot.core import Answer
@@ -74,14 +75,20 @@ def _sources_html(
             files = ", ".join(escape(f) for f in p.also_in)
             date += (f' <span class="also-in">· {TEXT[language]["also_in"]} '
                      f'<span dir="ltr">{files}</span></span>')  # fmt: skip
+        start, end = sentence or (p.start, p.end)
+        # opens the whole article beside the chat, at this sentence (bot/page.py's script)
+        view = f"?article={quote(p.doc_id)}&amp;from={start}&amp;to={end}"
         items.append(
             f'<div class="source" id="{_anchor(turn, n)}" dir="rtl" lang="ar">'
             f'<div class="source-head"><b>[{n}]</b> {escape(p.title)}'
-            f' <span dir="ltr" class="source-file">{escape(p.source)}</span>{date}</div>'
+            f' <a class="source-open source-file" dir="ltr" href="{view}"'
+            f' title="{escape(TEXT[language]["article_view"])}">{escape(p.source)}</a>{date}</div>'
             f'<blockquote dir="rtl">{_passage_html(p, sentence)}</blockquote></div>'
         )
-    title = f'<div class="sources-title">{TEXT[language][heading]}</div>'
-    return f'<div class="sources">{title}{"".join(items)}</div>'
+    label = escape(TEXT[language][heading])
+    title = f'<div class="sources-title">{label}</div>'
+    return (f'<div class="sources" role="region" aria-label="{label}">{title}'
+            f'{"".join(items)}</div>')  # fmt: skip
 
 
 def message_html(
@@ -130,6 +137,32 @@ def question_html(question: str) -> str:
     language = detect_language(question)
     return (f'<div class="sanad-question" dir="{DIRECTION[language]}" lang="{language}">'
             f"{escape(question)}</div>")  # fmt: skip
+
+
+def article_html(passages: list[Passage], start: int, end: int, language: Language) -> str:
+    """The whole article (put back together from its passages, by their offsets) with the
+    span start..end marked, for the article view."""
+    texts = TEXT[language]
+    if not passages:
+        return (f'<div dir="{DIRECTION[language]}"><button class="close">{texts["close"]}'
+                f'</button><p>{escape(texts["no_article"])}</p></div>')  # fmt: skip
+    text = ""
+    for p in sorted(passages, key=lambda p: p.start):
+        if p.end > len(text):  # passages overlap; what lies between them is white space
+            text = text.ljust(p.start) + p.text[max(0, len(text) - p.start) :]
+    first = passages[0]
+    if 0 <= start < end <= len(text):
+        body = (escape(text[:start]) + '<mark id="sanad-cited">' + escape(text[start:end])
+                + "</mark>" + escape(text[end:]))  # fmt: skip
+    else:
+        body = escape(text)
+    return (
+        f'<div class="article-head" dir="{DIRECTION[language]}"><div><b dir="auto">'
+        f'{escape(first.title)}</b><div class="source-file" dir="auto">{escape(first.source)}'
+        f" · {escape(dated(first, language))}</div></div>"
+        f'<button class="close" aria-label="{texts["close"]}">{texts["close"]}</button></div>'
+        f'<div class="article-text" dir="rtl" lang="ar">{body}</div>'
+    )
 
 
 def notice_html(text: str, language: Language) -> str:

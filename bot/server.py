@@ -19,8 +19,9 @@ from bot.core import Bot
 from bot.feedback import FeedbackStore
 from bot.library import Library
 from bot.monitoring import Monitor, RequestMonitor
+from bot.page import CSS, JS
 from bot.settings import Settings
-from bot.ui import CSS, build_ui, load_examples
+from bot.ui import build_ui, load_examples
 from retrieval.documents import EXAMPLES_FILE
 
 
@@ -73,6 +74,7 @@ def create_app(
         server_port=settings.port,
         i18n=i18n,
         css=CSS,
+        js=JS,
         theme=theme,
         footer_links=["api"],
         max_file_size=f"{settings.max_upload_mb}mb",

@@ -15,7 +15,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "searching_for": "Understood as: {query}",
         "writing": "Writing the answer…",
         "rate_limited": "Too many questions at once: try again in {seconds} s.",
-        "unverified": "⚠️ Unverified: these numbers appear in none of the cited passages: {numbers}",
+        "unverified": "Unverified: these numbers appear in none of the cited passages: {numbers}",
         "draft": "Draft: checked against the sources when it is finished.",
         "withdrawn": "This draft was not confirmed by the sources ({reasons}), so it is not "
         "given as an answer. Read the passages found below.",
@@ -25,7 +25,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "check_support": "words that none of its sources has",
         "check_grounding": "the passages it cites are not about the question",
         "found": "Passages found",
-        "loading": "⏳ The language model is loading; your question will be answered in a moment.",
+        "loading": "The language model is loading; your question will be answered in a moment.",
         "chat": "Chat",
         "placeholder": "Ask a question in Arabic or English…",
         "send": "Ask",
@@ -48,11 +48,23 @@ TEXT: dict[Language, dict[str, str]] = {
         "any_outlet": "Any outlet",
         "col_outlet": "Outlet",
         "indexed_on": "indexed {date}",
+        "close": "Close",
+        "article_view": "The whole article",
+        "loading_article": "Opening the article…",
+        "no_article": "This article is no longer in the index.",
+        "search_articles": "Search the articles (title, file, outlet)",
+        "remove_which": "Article to remove",
+        "remove": "Remove from the articles",
+        "confirm_remove": "Remove «{title}» ({file}) and its {passages}? Answers will no longer "
+        "cite it.",
+        "confirm": "Yes, remove it",
+        "cancel": "Cancel",
+        "removed": "Removed «{title}» ({file}).",
         "add": "Add to the articles",
         "indexing": "Indexing {name}",
         "reading": "Reading {name}",
         "added": "Added {added}, updated {replaced}, unchanged {unchanged} "
-        "({passages} passages, {seconds:.1f} s). They can be asked about now.",
+        "({passages}, {seconds:.1f} s). They can be asked about now.",
         "upload_errors": "Not added:",
         "duplicates": "Already in the articles under another name (indexed once):",
         "also_in": "also in:",
@@ -70,7 +82,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "send_comment": "Send comment",
         "comment_saved": "Comment saved.",
         "export": "Export liked answers as a test set",
-        "exported": "{count} questions in the evaluation format.",
+        "exported": "{count} in the evaluation format.",
         "error": "Something went wrong: {error}",
         "index_unavailable": "The article index cannot be reached right now (its Chroma server "
         "is down or restarting). Nothing is lost; please ask again in a moment.",
@@ -86,7 +98,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "searching_for": "فُهم السؤال على أنه: {query}",
         "writing": "جارٍ كتابة الإجابة…",
         "rate_limited": "أسئلة كثيرة في وقت واحد: أعد المحاولة بعد {seconds} ثانية.",
-        "unverified": "⚠️ تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
+        "unverified": "تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
         "draft": "مسودة: تُطابَق مع المصادر حين تكتمل.",
         "withdrawn": "لم تؤكد المصادر هذه المسودة ({reasons})، فلا تُقدَّم إجابةً. اقرأ المقاطع "
         "التي وُجدت أدناه.",
@@ -96,7 +108,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "check_support": "فيها كلمات لا ترد في مصادرها",
         "check_grounding": "المقاطع التي تستشهد بها لا تتناول السؤال",
         "found": "المقاطع التي وُجدت",
-        "loading": "⏳ جارٍ تحميل النموذج اللغوي؛ ستصلك الإجابة بعد لحظات.",
+        "loading": "جارٍ تحميل النموذج اللغوي؛ ستصلك الإجابة بعد لحظات.",
         "chat": "المحادثة",
         "placeholder": "اكتب سؤالك بالعربية أو الإنجليزية…",
         "send": "اسأل",
@@ -119,11 +131,23 @@ TEXT: dict[Language, dict[str, str]] = {
         "any_outlet": "أي مصدر",
         "col_outlet": "المصدر الإخباري",
         "indexed_on": "فُهرس في {date}",
+        "close": "إغلاق",
+        "article_view": "المقال كاملًا",
+        "loading_article": "جارٍ فتح المقال…",
+        "no_article": "لم يعد هذا المقال في الفهرس.",
+        "search_articles": "ابحث في المقالات (العنوان، الملف، المصدر)",
+        "remove_which": "المقال المراد حذفه",
+        "remove": "احذفه من المقالات",
+        "confirm_remove": "هل تحذف «{title}» ({file}) مع {passages}؟ "
+        "لن تستشهد به الإجابات بعد الآن.",
+        "confirm": "نعم، احذفه",
+        "cancel": "إلغاء",
+        "removed": "حُذف «{title}» ({file}).",
         "add": "أضفها إلى المقالات",
         "indexing": "جارٍ فهرسة {name}",
         "reading": "جارٍ قراءة {name}",
         "added": "أضيف {added}، وحُدّث {replaced}، ولم يتغير {unchanged} "
-        "({passages} مقطعًا، {seconds:.1f} ث). يمكنك السؤال عنها الآن.",
+        "({passages}، {seconds:.1f} ث). يمكنك السؤال عنها الآن.",
         "upload_errors": "لم يُضف:",
         "duplicates": "موجودة في المقالات باسم آخر (فُهرست مرة واحدة):",
         "also_in": "وردت أيضًا في:",
@@ -141,7 +165,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "send_comment": "أرسل التعليق",
         "comment_saved": "حُفظ التعليق.",
         "export": "صدّر الإجابات المفيدة كمجموعة اختبار",
-        "exported": "{count} سؤالًا بصيغة التقييم.",
+        "exported": "{count} بصيغة التقييم.",
         "error": "حدث خطأ: {error}",
         "index_unavailable": "تعذّر الوصول إلى فهرس المقالات الآن (خادم Chroma متوقف أو يُعاد "
         "تشغيله). لم يُفقد شيء؛ أعد السؤال بعد قليل.",
@@ -150,20 +174,38 @@ TEXT: dict[Language, dict[str, str]] = {
 }
 
 
+# How a count reads: English singular and plural; Arabic forms for one (with واحد), two (the
+# dual), 3–10 (the plural), 11–99 (the accusative singular), and 100, 200… (the genitive
+# singular). The same rule holds for the last two digits of bigger numbers.
+NOUNS: dict[str, dict[Language, tuple[str, ...]]] = {
+    "question": {"en": ("question", "questions"),
+                 "ar": ("سؤال واحد", "سؤالان", "أسئلة", "سؤالًا", "سؤال")},
+    "passage": {"en": ("passage", "passages"),
+                "ar": ("مقطع واحد", "مقطعان", "مقاطع", "مقطعًا", "مقطع")},
+    "article": {"en": ("article", "articles"),
+                "ar": ("مقال واحد", "مقالان", "مقالات", "مقالًا", "مقال")},
+}  # fmt: skip
+
+
+def counted(count: int, noun: str, language: Language) -> str:
+    """ "1 question", "3 questions"; "سؤال واحد", "سؤالان", "3 أسئلة", "11 سؤالًا", "100 سؤال"."""
+    forms = NOUNS[noun][language]
+    if language == "en":
+        return f"{count} {forms[0] if count == 1 else forms[1]}"
+    one, two, plural, accusative, genitive = forms
+    if count in (1, 2):
+        return one if count == 1 else two
+    tens = count % 100
+    if 3 <= tens <= 10:
+        return f"{count} {plural}"
+    return f"{count} {accusative}" if tens >= 11 else f"{count} {genitive}"
+
+
 def questions_ahead(count: int, language: Language) -> str:
-    """ "2 questions ahead of yours", with Arabic's singular, dual, plural (3–10) and
-    accusative (11 and more) forms."""
+    """ "2 questions ahead of yours" / "سؤالان قبل سؤالك"."""
     if language == "ar":
-        if count == 1:
-            ahead = "سؤال واحد قبل سؤالك"
-        elif count == 2:
-            ahead = "سؤالان قبل سؤالك"
-        elif 3 <= count % 100 <= 10:
-            ahead = f"{count} أسئلة قبل سؤالك"
-        else:
-            ahead = f"{count} سؤالًا قبل سؤالك"
-        return f"{ahead}: تبدأ الإجابة حين يأتي دوره."
-    ahead = "1 question" if count == 1 else f"{count} questions"
+        return f"{counted(count, 'question', 'ar')} قبل سؤالك: تبدأ الإجابة حين يأتي دوره."
+    ahead = counted(count, "question", "en")
     return f"{ahead} ahead of yours: the answer starts when its turn comes."
 
 

@@ -24,8 +24,9 @@ from bot.feedback import FeedbackStore
 from bot.language import Language, detect_language
 from bot.library import Library, UploadError
 from bot.monitoring import CURRENT, RequestInfo
-from bot.render import day_label, message_html, notice_html, question_html
-from bot.texts import TEXT, browser_language, questions_ahead
+from bot.render import article_html, day_label, message_html, notice_html, question_html
+from bot.texts import TEXT, browser_language, counted, questions_ahead
+from retrieval.arabic import normalize
 from retrieval.dates import FilterError, Filters
 from retrieval.documents import SUPPORTED_SUFFIXES
 
@@ -43,26 +44,13 @@ def load_examples(path: Path) -> list[str]:
 
 logger = logging.getLogger("sanad")
 COLUMNS = ("col_title", "col_file", "col_date", "col_outlet", "col_passages")  # articles table
-CSS = """
-.sanad-intro *, .sanad-question, .sanad-message, .sanad-message * {
-  unicode-bidi: plaintext; text-align: start; }
-.sanad-message .answer { white-space: pre-wrap; }
-.sanad-message a.cite { text-decoration: none; font-weight: 600; unicode-bidi: isolate; }
-.sanad-message .unverified { margin-top: .5em; padding: .3em .6em; border-radius: 6px;
-  background: #fff3cd; color: #664d03; }
-.sanad-message .sources { margin-top: .8em; border-top: 1px solid #ddd; padding-top: .4em;
-  font-size: .92em; }
-.sanad-message .sources-title { font-weight: 700; margin-bottom: .3em; }
-.sanad-message .source { margin: .4em 0; scroll-margin-top: 1em; }
-.sanad-message .source:target { outline: 2px solid #f0b429; border-radius: 4px; }
-.sanad-message .source-file { font-family: monospace; font-size: .9em; opacity: .8; }
-.sanad-message blockquote { margin: .2em 0; padding: 0 .6em; border-inline-start: 3px solid #ccc; }
-.sanad-message mark { background: #ffe58a; color: inherit; }
-.sanad-message.writing .answer { opacity: .75; font-style: italic; }
-.sanad-message .draft-note { font-size: .85em; opacity: .8; margin-bottom: .2em; }
-.sanad-message .withdrawn { margin-top: .5em; font-size: .9em; opacity: .85; }
-#sanad-articles td, #sanad-articles td * { unicode-bidi: plaintext; text-align: start; }
-"""
+
+
+def matches(query: str, *fields: str) -> bool:
+    """Whether every word of the query is in one of the fields (Arabic letter forms folded)."""
+    words = normalize(query).split()
+    haystack = normalize(" ".join(fields))
+    return all(word in haystack for word in words)
 
 
 def history_of(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -267,16 +255,54 @@ def build_ui(
         feedback.comment(feedback_id, text)
         return gr.update(value=""), TEXT[language]["comment_saved"]
 
-    def articles_table(language: Language = "en") -> dict[str, Any]:
+    def articles_table(language: Language = "en", query: str = "") -> dict[str, Any]:
         # Gradio's I18n does not reach a table's headers: they are set per browser language
         headers = [TEXT[language][k] for k in COLUMNS]
         try:
             rows = [[a.title, a.file, day_label(a.date, a.date_from, language), a.outlet,
-                     a.passages]
-                    for a in library.articles()]  # fmt: skip
+                     a.passages] for a in library.articles()
+                    if matches(query, a.title, a.file, a.outlet)]  # fmt: skip
         except UNAVAILABLE:  # the Chroma server is down: an empty list until it is back
             rows = []
         return {"headers": headers, "data": rows}
+
+    def removable(request: gr.Request):
+        if not access.may_edit(request.username):
+            return gr.update(visible=False), gr.update()
+        try:
+            choices = [(f"{a.title} — {a.file}", a.file) for a in library.articles()]
+        except UNAVAILABLE:
+            choices = []
+        return gr.update(visible=True), gr.update(choices=choices, value=None)
+
+    def ask_removal(source: str | None, request: gr.Request):
+        language = _request_language(request)
+        found = next((a for a in library.articles() if a.file == source), None)
+        if found is None or not access.may_edit(request.username):
+            return gr.update(visible=False), ""
+        note = TEXT[language]["confirm_remove"].format(
+            title=found.title, file=found.file,
+            passages=counted(found.passages, "passage", language))  # fmt: skip
+        return gr.update(visible=True), note
+
+    def remove_article(source: str | None, query: str, request: gr.Request):
+        language = _request_language(request)
+        if not access.may_edit(request.username):  # hidden from others; a script may not
+            return gr.update(visible=False), TEXT[language]["editors_only"], gr.update()
+        try:
+            gone = library.remove(source or "")
+        except UploadError as exc:
+            return gr.update(visible=False), str(exc), articles_table(language, query)
+        note = TEXT[language]["removed"].format(title=gone.title, file=gone.file)
+        return gr.update(visible=False), note, articles_table(language, query)
+
+    def search_articles(query: str, request: gr.Request):
+        return articles_table(_request_language(request), query)
+
+    def article_view(doc_id: str, start: int, end: int, language: str = "en") -> str:
+        """The whole article, its cited sentence (article offsets start..end) marked."""
+        language = "ar" if language == "ar" else "en"
+        return article_html(library.store.where(doc_id=doc_id), int(start), int(end), language)
 
     def outlet_choices(language: Language) -> dict[str, Any]:
         try:
@@ -316,7 +342,8 @@ def build_ui(
             return texts[unavailable_code(exc)], articles_table(language)
         lines = [texts["added"].format(
             added=len(report.added), replaced=len(report.replaced),
-            unchanged=len(report.unchanged), passages=report.passages, seconds=report.seconds,
+            unchanged=len(report.unchanged), seconds=report.seconds,
+            passages=counted(report.passages, "passage", language),
         )]  # fmt: skip
         if report.duplicates or report.near_duplicates:
             copies = [f"- {copy} = {original}" for copy, original in report.duplicates]
@@ -329,7 +356,9 @@ def build_ui(
     def export(request: gr.Request):
         language = _request_language(request)
         target, count = feedback.export_new(exports_dir)
-        return str(target), TEXT[language]["exported"].format(count=count)
+        return str(target), TEXT[language]["exported"].format(
+            count=counted(count, "question", language)
+        )
 
     def api_ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
         """Answer `question` (history: earlier turns as {"role", "content"}); JSON as /api/ask."""
@@ -346,8 +375,16 @@ def build_ui(
         feedback_id = gr.State(None)
         conversation = gr.State(None)  # the id of the open conversation, once it is saved
         with gr.Tab(i18n("chat")):
-            chatbot = gr.Chatbot(height=560, label=i18n("chat"), elem_id="sanad-chat",
+            # no label or toolbar over the messages (on a phone they covered the first one);
+            # each message keeps its own copy button, which copies it as text (bot/page.py)
+            chatbot = gr.Chatbot(height=560, label=i18n("chat"), show_label=False,
+                                 elem_id="sanad-chat", buttons=["copy"],
                                  feedback_options=("Like", "Dislike"))  # fmt: skip
+            # the comment box after 👎 opens under the messages, not at the page's foot
+            note = gr.Markdown(elem_id="sanad-feedback-note")
+            with gr.Row(visible=False) as comment_row:
+                comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")
+                comment_button = gr.Button(i18n("send_comment"), scale=1)
             with gr.Row():
                 box = gr.Textbox(placeholder=i18n("placeholder"), show_label=False, scale=8,
                                  elem_id="sanad-question", rtl=False)  # fmt: skip
@@ -360,7 +397,8 @@ def build_ui(
             with gr.Accordion(i18n("filters"), open=False, elem_id="sanad-filters"), gr.Row():
                 start = gr.Textbox(label=i18n("from_day"), elem_id="sanad-from", max_lines=1)
                 end = gr.Textbox(label=i18n("to_day"), elem_id="sanad-to", max_lines=1)
-                outlet = gr.Dropdown(choices=[], label=i18n("outlet"), value="",
+                outlet = gr.Dropdown(choices=[(TEXT["en"]["any_outlet"], "")], value="",
+                                     label=i18n("outlet"),
                                      elem_id="sanad-outlet", interactive=True)  # fmt: skip
             with gr.Accordion(i18n("conversations"), open=False, visible=conversations is not None,
                               elem_id="sanad-conversations"):  # fmt: skip
@@ -372,22 +410,31 @@ def build_ui(
                     delete_button = gr.Button(i18n("delete"), scale=1, variant="stop",
                                               elem_id="sanad-delete")  # fmt: skip
                 conversation_note = gr.Markdown(elem_id="sanad-conversation-note")
-            note = gr.Markdown(elem_id="sanad-feedback-note")
-            with gr.Row(visible=False) as comment_row:
-                comment = gr.Textbox(label=i18n("comment"), scale=8, elem_id="sanad-comment")
-                comment_button = gr.Button(i18n("send_comment"), scale=1)
         with gr.Tab(i18n("articles")):
             upload = gr.File(label=i18n("upload"), file_count="multiple", elem_id="sanad-upload",
                              file_types=list(SUPPORTED_SUFFIXES))  # fmt: skip
             add_button = gr.Button(i18n("add"), variant="primary", elem_id="sanad-add")
             upload_report = gr.Markdown(elem_id="sanad-upload-report")
+            search = gr.Textbox(label=i18n("search_articles"), elem_id="sanad-search",
+                                max_lines=1)  # fmt: skip
             table = gr.Dataframe(
                 headers=[TEXT["en"][k] for k in COLUMNS],
                 label=i18n("indexed"),
                 elem_id="sanad-articles",
                 interactive=False,
                 wrap=True,
+                column_widths=["38%", "22%", "16%", "14%", "10%"],
             )
+            with gr.Row(visible=False, elem_id="sanad-removal") as removal:
+                doomed = gr.Dropdown(choices=[], label=i18n("remove_which"), scale=6,
+                                     elem_id="sanad-remove-which", interactive=True)  # fmt: skip
+                remove_button = gr.Button(i18n("remove"), variant="stop", scale=2,
+                                          elem_id="sanad-remove")  # fmt: skip
+            with gr.Row(visible=False, elem_id="sanad-confirm") as confirm_row:
+                confirm_note = gr.Markdown(elem_id="sanad-confirm-note")
+                confirm_button = gr.Button(i18n("confirm"), variant="stop", scale=1,
+                                           elem_id="sanad-confirm-remove")  # fmt: skip
+                cancel_button = gr.Button(i18n("cancel"), scale=1, elem_id="sanad-cancel")
             with gr.Accordion(i18n("feedback"), open=False):
                 export_button = gr.Button(i18n("export"))
                 export_note = gr.Markdown()
@@ -415,7 +462,6 @@ def build_ui(
         stop.click(stop_turn, None, None, queue=False, api_visibility="private")
         cleared = [chatbot, turns, feedback_id, comment_row, note, conversation]
         clear_button.click(clear, None, cleared, api_visibility="private")
-        chatbot.clear(clear, None, cleared, api_visibility="private")
         open_button.click(reopen, [picker], [chatbot, turns, conversation, conversation_note],
                           api_visibility="private")  # fmt: skip
         delete_button.click(forget, [picker, conversation],
@@ -424,7 +470,20 @@ def build_ui(
         chatbot.like(rate, [turns], [feedback_id, comment_row, note], api_visibility="private")
         comment_button.click(send_comment, [feedback_id, comment], [comment, note],
                              api_visibility="private")  # fmt: skip
-        add_button.click(add_articles, [upload], [upload_report, table], api_visibility="private")
+        add_button.click(
+            add_articles, [upload], [upload_report, table], api_visibility="private"
+        ).then(removable, None, [removal, doomed], api_visibility="private")
+        search.change(search_articles, [search], [table], api_visibility="private")
+        remove_button.click(ask_removal, [doomed], [confirm_row, confirm_note],
+                            api_visibility="private")  # fmt: skip
+        cancel_button.click(lambda: gr.update(visible=False), None, [confirm_row],
+                            api_visibility="private")  # fmt: skip
+        confirm_button.click(
+            remove_article,
+            [doomed, search],
+            [confirm_row, upload_report, table],
+            api_visibility="private",
+        ).then(removable, None, [removal, doomed], api_visibility="private")
         export_button.click(export, None, [export_file, export_note], api_visibility="private")
         demo.load(show_articles, None,
                   [table, upload, add_button, upload_report, picker, outlet],
@@ -440,5 +499,7 @@ def build_ui(
                 [loading, timer],
                 api_visibility="private",
             )
+        demo.load(removable, None, [removal, doomed], api_visibility="private")
         gr.api(api_ask, api_name="ask")
+        gr.api(article_view, api_name="article")
     return demo, i18n

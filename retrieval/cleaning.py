@@ -120,12 +120,30 @@ def _drop_repeated_captions(lines: list[str]) -> list[str]:
 
 
 def pick_title(text: str, max_words: int = 12) -> str:
-    """The headline when the article starts with one, else the start of its first sentence."""
+    """The headline when the article starts with one; else its first sentence, without a
+    dateline, cut at its first clause (a comma or a dash) when it is long — read like a
+    headline, not a sentence cut off mid-way."""
     lines = text.split("\n")
     first = lines[0].strip() if lines else ""
     words = first.split()
-    if 3 <= len(words) <= 20 and not first.endswith((".", ":")):
+    if 3 <= len(words) <= 20 and not first.endswith((".", ":")) and not DATELINE.match(first):
         return first
+    for line in lines:
+        line = DATELINE.sub("", line.strip(), count=1).strip()
+        sentence = re.split(r"(?<=[.؟?!])\s", line, maxsplit=1)[0].rstrip(".")
+        if len(sentence.split()) < 3:
+            continue
+        if len(sentence.split()) <= max_words + 3:
+            return sentence
+        clauses = re.split(r"\s*[،,–—]\s*", sentence)
+        clause = clauses[0]
+        while len(clause.split()) < 5 and len(clauses) > 1:  # too short alone: one more
+            clauses.pop(0)
+            clause = f"{clause}، {clauses[0]}"
+        if len(clause.split()) <= max_words + 3:
+            return clause
+        return " ".join(clause.split()[:max_words]) + "…"
+    return first
     for line in lines:
         sentence_words = re.split(r"(?<=[.؟?!])\s", line, maxsplit=1)[0].split()
         if len(sentence_words) >= 3:

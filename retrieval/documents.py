@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,11 +221,18 @@ def read_articles(
             return articles, problems
         if suffix in (".html", ".htm"):
             return [_file_article(html_text(text), source)], []
-        if suffix == ".md":
-            text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
+        if suffix == ".md":  # its marks (#, *, **, links) are not the article's words
+            return [_file_article(html_text(markdown_html(text)), source)], []
         return [make_article(text, source)], []
     except (IngestError, FileError, OSError) as exc:
         return [], [str(exc)]
+
+
+def markdown_html(text: str) -> str:
+    """A Markdown file as HTML (markdown-it-py, CommonMark): read like a page."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(text)
 
 
 def _file_article(found: FileText, source: str) -> Article:

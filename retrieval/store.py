@@ -231,6 +231,13 @@ class PassageStore:
         self.vectors._collection.update(ids=got["ids"], metadatas=metadatas)
 
     @guarded
+    def where(self, **equal: str) -> list[Passage]:
+        """The passages whose metadata has these values (one article: doc_id=…)."""
+        got = self.vectors.get(where=equal, include=["metadatas", "documents"])  # type: ignore[arg-type]
+        return [Passage.from_metadata(pid, text, meta) for pid, text, meta
+                in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]  # fmt: skip
+
+    @guarded
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), PAGE):
             self.vectors.delete(ids=ids[start : start + PAGE])

@@ -23,12 +23,15 @@ def test_txt_utf8_cp1256_and_utf16_give_the_same_article(tmp_path: Path) -> None
     assert len({a.id for a in articles}) == 1, "the id comes from the content, not the file"
 
 
-def test_markdown_headings_lose_their_hashes(tmp_path: Path) -> None:
+def test_markdown_files_lose_their_marks(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
-    path.write_text("# عنوان المقال الجديد هنا\n\n" + STORY)
+    marked = "وقال **الوزير** إن *الصادرات* ارتفعت [بحسب](http://x.test) البيانات."
+    path.write_text("# عنوان المقال الجديد هنا\n\n" + STORY + "\n\n" + marked)
     article = load_file(path)[0]
     assert article.title == "عنوان المقال الجديد هنا"
     assert not article.text.startswith("#")
+    assert "وقال الوزير إن الصادرات ارتفعت بحسب البيانات." in article.text
+    assert not any(mark in article.text for mark in ("*", "](", "http"))
 
 
 def test_html_keeps_the_story_and_drops_scripts_and_navigation(tmp_path: Path) -> None:
