@@ -33,6 +33,9 @@ CSS = """
 #sanad-articles td, #sanad-articles td *, #sanad-articles th, #sanad-articles th * {
   unicode-bidi: plaintext; text-align: start; }
 #sanad-articles table { table-layout: auto; width: 100%; }
+html[dir="rtl"] #sanad-articles table { direction: rtl; }
+/* an empty question box (dir=auto has nothing to go by) shows its hint in the page's direction */
+html[dir="rtl"] #sanad-question textarea:placeholder-shown { direction: rtl; }
 /* the whole article, beside the chat (over it on a phone) */
 #sanad-article { position: fixed; inset-block: 0; inset-inline-end: 0; z-index: 1000;
   width: min(560px, 100vw); overflow: auto; padding: 1em 1.2em; box-sizing: border-box;
@@ -41,7 +44,8 @@ CSS = """
 #sanad-article[hidden] { display: none; }
 #sanad-article .article-text { white-space: pre-wrap; line-height: 1.8; }
 #sanad-article .article-head { display: flex; gap: .5em; align-items: start;
-  justify-content: space-between; }
+  justify-content: space-between; position: sticky; top: -1em; padding-block: .5em;
+  background: var(--background-fill-primary, #fff); }
 #sanad-article button { font-size: 1em; padding: .2em .8em; cursor: pointer; }
 /* Gradio's primary (orange) and stop (red) buttons, and its footer links, are under 4.5:1
    with their text: darker shades of the same colours */
@@ -51,11 +55,9 @@ button.stop { background: #b42318 !important; border-color: #b42318 !important;
   color: #fff !important; }
 footer a, footer button, .show-api { color: var(--body-text-color) !important; opacity: 1
   !important; }
-@media (max-width: 640px) {
-  #sanad-chat { padding-top: 0; }
-  #sanad-chat .message-row:first-child, #sanad-chat [role="log"] > :first-child {
-    margin-top: 2.5em; }
-}
+/* Gradio's own toolbar over the messages (a "clear" that bypasses New chat, and on a phone
+   it covered the first message) */
+#sanad-chat .icon-button-wrapper.top-panel { display: none; }
 """
 
 # the labels the script gives controls Gradio leaves unnamed for a screen reader

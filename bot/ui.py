@@ -423,7 +423,9 @@ def build_ui(
                 elem_id="sanad-articles",
                 interactive=False,
                 wrap=True,
-                column_widths=["38%", "22%", "16%", "14%", "10%"],
+                # wide enough to read on a desktop; on a phone the table scrolls sideways
+                column_widths=["300px", "210px", "150px", "110px", "80px"],
+                max_height=800,
             )
             with gr.Row(visible=False, elem_id="sanad-removal") as removal:
                 doomed = gr.Dropdown(choices=[], label=i18n("remove_which"), scale=6,
