@@ -428,8 +428,10 @@ def build_ui(
                 max_height=800,
             )
             with gr.Row(visible=False, elem_id="sanad-removal") as removal:
+                # the list is the session's (filled on load); the name is checked on removal
                 doomed = gr.Dropdown(choices=[], label=i18n("remove_which"), scale=6,
-                                     elem_id="sanad-remove-which", interactive=True)  # fmt: skip
+                                     elem_id="sanad-remove-which", interactive=True,
+                                     allow_custom_value=True)  # fmt: skip
                 remove_button = gr.Button(i18n("remove"), variant="stop", scale=2,
                                           elem_id="sanad-remove")  # fmt: skip
             with gr.Row(visible=False, elem_id="sanad-confirm") as confirm_row:

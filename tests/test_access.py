@@ -116,6 +116,7 @@ def run_event(url: str, cookies, fn_index: int, data: list) -> list:
         for line in stream.iter_lines():
             message = json.loads(line[6:]) if line.startswith("data: ") else {}
             if message.get("msg") == "process_completed":
+                assert "data" in message["output"], message["output"]
                 return message["output"]["data"]
     raise AssertionError("the event did not complete")
 
@@ -141,8 +142,17 @@ def test_signed_in_users_and_the_editor_role(seeded_indexer, tmp_path, user, may
             [[{"path": uploaded[0], "meta": {"_type": "gradio.FileData"}}]],
         )
         passages = seeded_indexer.store.count()
+        # removing an article: the same role (the page hides it from others; a script that
+        # calls the event by its index is refused too)
+        _, removal_note, _ = run_event(url, cookies, event_index(config, "sanad-confirm-remove"),
+                                       ["000_479f4305cba7f61e.txt", ""])  # fmt: skip
+        left = seeded_indexer.store.count()
         api = httpx.get(f"{url}/api/articles", cookies=cookies)
     assert before.status_code == 401 and wrong.status_code == 400
+    if may_add:
+        assert removal_note.startswith("Removed") and left < passages
+    else:
+        assert removal_note.startswith("Adding articles is for editors") and left == passages
     added = [row for row in table["data"] if row[1] == "new.txt"]
     if may_add:
         assert "1" in report and len(added) == 1

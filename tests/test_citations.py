@@ -9,6 +9,7 @@ from bot.citations import (
     is_refusal,
     normalize_markers,
     numbers_in,
+    renumber,
     unverified_numbers,
 )
 from retrieval.documents import Passage
@@ -77,3 +78,10 @@ def test_an_answer_for_another_year_is_caught() -> None:
     assert not other_year("بلغت 240.1 مليار دولار في عام 2023 [1].", "كم بلغت في عام ٢٠٢٣؟")
     assert not other_year("Trade was 240.1 billion dollars [1].", "How much was trade in 2023?")
     assert not other_year("It rose in 2022 [1].", "How much did trade rise?"), "no year asked"
+
+
+def test_sources_are_numbered_in_the_order_the_answer_cites_them() -> None:
+    passages = [Passage(f"نص {n}", f"d{n}", "t", f"{n}.txt", 0, 5) for n in range(1, 5)]
+    text, ordered = renumber("زادت [4] ثم [2]، وكما قال [4] و[3].", passages)
+    assert text == "زادت [1] ثم [2]، وكما قال [1] و[3]."
+    assert [p.source for p in ordered] == ["4.txt", "2.txt", "3.txt", "1.txt"]

@@ -24,3 +24,10 @@ def test_the_upload_report_counts_in_the_readers_language() -> None:
     arabic = TEXT["ar"]["added"].format(added=1, replaced=0, unchanged=0, seconds=1.0,
                                         passages=counted(12, "passage", "ar"))  # fmt: skip
     assert "(12 مقطعًا،" in arabic
+
+
+def test_no_text_relies_on_an_emoji_the_page_fonts_may_lack() -> None:
+    for language, texts in TEXT.items():
+        for key, text in texts.items():
+            symbols = [c for c in text if ord(c) > 0xFFFF or 0x2300 <= ord(c) <= 0x27BF]
+            assert not symbols, (language, key, symbols)
