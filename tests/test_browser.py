@@ -117,7 +117,7 @@ def test_the_chat_in_arabic_and_english(sanad, browser) -> None:
     assert any("العنوان" in h for h in headers) and not any("i18n" in h for h in headers)
     page.get_by_text("التقييم").click()
     page.get_by_role("button", name="صدّر الإجابات المفيدة كمجموعة اختبار").click()
-    page.wait_for_selector("text=1 سؤالًا بصيغة التقييم.")
+    page.wait_for_selector("text=سؤال واحد بصيغة التقييم.")
     page.screenshot(path=OUTPUT / "feedback-export.png", full_page=True)
     with page.expect_download() as download:
         page.locator("#sanad-export a").first.click()
