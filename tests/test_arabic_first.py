@@ -225,3 +225,20 @@ def test_no_serious_accessibility_violations(chat, browser, locale: str) -> None
                for v in results.response["violations"]
                if v["impact"] in ("serious", "critical")]  # fmt: skip
     assert serious == []
+
+
+def test_the_chat_keeps_to_the_days_asked_for(chat, browser) -> None:
+    """Issue 13 in the chat: *Narrow the articles* to April 2024 keeps the sources to the one
+    seed article dated then; a day that is not a day is said, in the page's language."""
+    page = open_page(browser, chat, "ar-EG", DESKTOP)
+    page.click("#sanad-filters")
+    page.fill("#sanad-from input, #sanad-from textarea", "2024-04-01")
+    page.fill("#sanad-to input, #sanad-to textarea", "2024-04-30")
+    reply = ask(page)
+    files = set(reply.locator("a.source-open").all_inner_texts())
+    assert files == {"002_2a0015d8fffb9b77.txt"}
+    assert "29 أبريل 2024" in reply.locator(".sources").inner_text()
+    page.fill("#sanad-from input, #sanad-from textarea", "أبريل")
+    page.fill("#sanad-question textarea", AR)
+    page.click("#sanad-send")
+    page.get_by_text("YYYY-MM-DD").last.wait_for()
