@@ -4,6 +4,7 @@ or by the browser's (the web chat's labels go to Gradio's I18n from this same ta
 from __future__ import annotations
 
 from bot.language import Language
+from retrieval.dates import spoken_date
 
 TEXT: dict[Language, dict[str, str]] = {
     "en": {
@@ -212,15 +213,12 @@ def questions_ahead(count: int, language: Language) -> str:
 def according_to(citations: list[tuple[int, str, str]], language: Language) -> str:
     """ "According to Reuters on 9 April 2024 [1]." for each (n, outlet, ISO day) cited, the
     same day and outlet said once."""
-    from retrieval.dates import spoken_date
-
-    said: list[str] = []
+    said: dict[tuple[str, str], str] = {}
     for n, outlet, day in citations:
         key = "according_to" if outlet else "according_to_article"
-        line = TEXT[language][key].format(outlet=outlet, date=spoken_date(day, language), n=n)
-        if not any(line.split(" [")[0] == s.split(" [")[0] for s in said):
-            said.append(line)
-    return " ".join(said)
+        said.setdefault((outlet, day), TEXT[language][key].format(
+            outlet=outlet, date=spoken_date(day, language), n=n))  # fmt: skip
+    return " ".join(said.values())
 
 
 def browser_language(accept_language: str | None) -> Language:

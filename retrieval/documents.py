@@ -151,12 +151,15 @@ def make_article(
     text = clean_text(body)
     if not text:
         raise IngestError(f"{source} has no article text left after cleaning")
-    dated: tuple[str | None, DateFrom | None] = next(
-        ((day, origin) for day, origin in ((name_date(source), "name"),
-         (iso_day(date), "metadata"), (found_date, "text")) if day), (None, None),
-    )  # fmt: skip
+    day, origin = None, None
+    candidates: list[tuple[str | None, DateFrom]] = [
+        (name_date(source), "name"), (iso_day(date), "metadata"), (found_date, "text")]  # fmt: skip
+    for found, where in candidates:
+        if found:
+            day, origin = found, where
+            break
     return Article(text=text, title=(title or pick_title(text)).strip(), source=source,
-                   date=dated[0], date_from=dated[1],
+                   date=day, date_from=origin,
                    outlet=(outlet or dateline_outlet(text) or "").strip() or None)  # fmt: skip
 
 

@@ -93,7 +93,7 @@ class HybridRetriever(BaseRetriever):
     # dense 0.929, fused at full weight 0.912)
     keyword_weight: float = 1.0
 
-    # whether a period named in the question is preferred (PERIOD_WEIGHT)
+    # whether articles published in a period the question names come first (PERIOD_WINDOW)
     prefer_period: bool = True
 
     def search(
