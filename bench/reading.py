@@ -2,7 +2,8 @@
 adaptive or 4 sentence windows, and "sentence first" (a grammar-picked passage number, its
 sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a question and a
 summary a set; "arfirst" (English questions): the answer written in Arabic, then translated.
-Usage: python -m bench.reading [N] [bot,bot4,first,first4,arfirst] [xq-ar,xq-en,arcd]"""
+Usage: python -m bench.reading [N] [bot,bot4,first,first4,arfirst,bot@PROMPT] [xq-ar,xq-en,arcd]
+"bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt."""
 
 import json
 import statistics
@@ -112,8 +113,10 @@ for name, ts in sets.items():
         row = {"set": name, "q": c.question, "gold": c.answers}
         for v in VARIANTS:
             t0 = time.perf_counter()
-            if v in ("bot", "bot4"):
-                bot.focus = focus_default if v == "bot" else focus4
+            way, _, prompt = v.partition("@")  # "bot@answer2": the bot with another prompt
+            if way in ("bot", "bot4"):
+                bot.focus = focus_default if way == "bot" else focus4
+                bot.prompt = prompt or "answer"
                 a = bot.ask(c.question)
                 row[v] = {
                     "draft": a.draft,

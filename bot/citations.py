@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.numbers import spelled_numbers
 from retrieval.arabic import normalize, tokenize
 from retrieval.chunking import split_sentences
 from retrieval.documents import Passage
@@ -21,7 +22,7 @@ REFUSALS = {
 # How the model says it has no answer, in its own words; the user sees REFUSALS instead.
 REFUSAL_CUES = re.compile(
     r"(could not|couldn't|cannot|can't|unable to) find|not (mentioned|stated|found) in the "
-    r"(passages|articles)|لم (أجد|اجد|أعثر|اعثر)|لا (توجد|تذكر|تتضمن) (المقاطع|معلومات)",
+    r"(passages|articles)|(لم|لا) (أجد|اجد|أعثر|اعثر)|لا (توجد|تذكر|تتضمن) (المقاطع|معلومات)",
     re.IGNORECASE,
 )
 
@@ -97,9 +98,14 @@ def numbers_in(text: str) -> list[str]:
     return found
 
 
+def known_numbers(texts: Sequence[str]) -> set[str]:
+    """The numbers the texts give, in digits or in words ("أربع" counts as 4)."""
+    return {n for text in texts for n in [*numbers_in(text), *spelled_numbers(text)]}
+
+
 def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
     """Numbers in the answer that appear in none of the given passages."""
-    known = {n for p in passages for n in numbers_in(p.text)}
+    known = known_numbers([p.text for p in passages])
     return [n for n in numbers_in(answer) if n not in known]
 
 

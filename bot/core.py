@@ -158,8 +158,10 @@ class Bot:
         rewriter: QuestionRewriter | None = None,
         verifier: Verifier | None = None,
         min_grounding: float = 0.0,
+        prompt: str = "answer",
     ) -> None:
         self.retriever = retriever
+        self.prompt = prompt  # the prompt file the model answers by (prompts/<prompt>.<lang>.txt)
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
         self.rewriter = rewriter
         self.generator = generator
@@ -178,7 +180,7 @@ class Bot:
         self, question: str, passages: Sequence[Passage], language: Language
     ) -> list[Message]:
         return chat_messages(
-            "answer",
+            self.prompt,
             language,
             passages=format_passages(passages),
             question=question,
@@ -249,7 +251,10 @@ class Bot:
         """Whether the best passage is close enough to the question to be worth reading."""
         if self.min_relevance is None:
             return True
-        best = max(p.score if self.focus else p.scores.get("dense", 1.0) for p in passages)
+        # the question's cosine to its closest sentence (or passage): how close in meaning,
+        # not how many of its words a sentence shares
+        best = max(p.scores.get("sentence", p.score) if self.focus else p.scores.get("dense", 1.0)
+                   for p in passages)  # fmt: skip
         return best >= self.min_relevance
 
     def finish(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.citations import CITATION_PATTERN, numbers_in, other_year
+from bot.citations import CITATION_PATTERN, known_numbers, numbers_in, other_year
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
@@ -60,10 +60,23 @@ def support(draft: Draft) -> float:
     return sum(bool(forms & known) for forms in words) / len(words)
 
 
+# "X or Y?": an answer made of the question's own words is the right kind of answer
+CHOICE = re.compile(r"(?:^|\s)(?:او|أو|أم|ام|or)\s", re.IGNORECASE)
+
+
+def restates(draft: Draft) -> bool:
+    """The draft says nothing the question did not: every word of it is one of the
+    question's (in any form) — "Tesla was shown interest again [1]" for "When was…?"."""
+    if CHOICE.search(draft.question):
+        return False
+    asked = set().union(*word_forms(draft.question))
+    return all(forms & asked for forms in word_forms(draft.text))
+
+
 def new_numbers(draft: Draft) -> list[str]:
     """Numbers of the draft that none of the passages it read has (nor the question, unless
     the passages lack it too: a figure of the question repeated without a source)."""
-    known = {n for p in draft.passages for n in numbers_in(p.text)}
+    known = known_numbers([p.text for p in draft.passages])
     return [n for n in numbers_in(draft.text) if n not in known]
 
 
@@ -106,6 +119,7 @@ class Verifier:
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
+            Check("echo", restates),  # the question said back, no fact in it
             # Arabic words that none of its sources has: invented (English answers translate)
             Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),
             # the passages it cites are not about what was asked (the question's own passage

@@ -108,7 +108,8 @@ def build_bot(
     focus = (
         SentenceFocus(sentence_embedder(settings), max_windows=settings.max_windows,
                       min_windows=settings.min_windows, margin=settings.window_margin,
-                      lead=settings.window_lead, other=settings.window_other)
+                      lead=settings.window_lead, other=settings.window_other,
+                      lexical=settings.window_lexical)
         if settings.sentence_windows else None
     )  # fmt: skip
     generator = generator or build_generator(settings)

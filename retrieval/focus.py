@@ -5,15 +5,31 @@ reads them faster. The narrowed passage keeps its offsets into the article."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import math
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from retrieval.arabic import tokenize
 from retrieval.chunking import split_sentences
 from retrieval.documents import Passage
+
+
+def overlap(query: str, sentences: Sequence[str]) -> np.ndarray:
+    """For each sentence, the share of the query's words (stemmed, stop words left out) it
+    has, each word weighted by how rare it is among these sentences: the words every candidate
+    shares (the article's subject) count little, the one sentence naming what was asked a lot."""
+    words = set(tokenize(query))
+    if not words:
+        return np.zeros(len(sentences), dtype=np.float32)
+    has = [words & set(tokenize(sentence)) for sentence in sentences]
+    count = Counter(word for found in has for word in found)
+    weight = {word: math.log(1 + len(sentences) / (1 + count[word])) for word in words}
+    total = sum(weight.values())
+    return np.array([sum(weight[w] for w in found) / total for found in has], dtype=np.float32)
 
 
 class SentenceFocus:
@@ -31,8 +47,9 @@ class SentenceFocus:
     def __init__(self, embeddings: Embeddings, max_windows: int = 4, min_words: int = 12,
                  cache_size: int = 4096, min_windows: int | None = None,
                  margin: float = 0.005, lead: float | None = None,
-                 other: float = 0.0) -> None:  # fmt: skip
+                 other: float = 0.0, lexical: float = 0.0) -> None:  # fmt: skip
         self.embeddings = embeddings
+        self.lexical = lexical
         self.max_windows = max_windows
         self.min_windows = max_windows if min_windows is None else min_windows
         self.margin = margin
@@ -69,7 +86,10 @@ class SentenceFocus:
             return list(passages)
         items = list(sentences.values())
         vectors = self._vectors([p.text[s:e] for p, s, e in items])
-        scores = vectors @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        cosines = vectors @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        scores = cosines
+        if self.lexical:
+            scores = cosines + self.lexical * overlap(query, [p.text[s:e] for p, s, e in items])
         windows: list[Passage] = []
         covered: dict[str, list[tuple[int, int]]] = {}
         order = np.argsort(-scores)
@@ -90,6 +110,7 @@ class SentenceFocus:
                     start=span[0],
                     end=span[1],
                     score=float(scores[index]),
+                    scores={**passage.scores, "sentence": float(cosines[index])},
                     id="",
                 )  # fmt: skip
             )
@@ -102,9 +123,9 @@ class SentenceFocus:
         )
         if clear:
             return windows[:1]
-        return windows + self._other_article(windows, items, scores, order)
+        return windows + self._other_article(windows, items, scores, cosines, order)
 
-    def _other_article(self, windows, items, scores, order) -> list[Passage]:
+    def _other_article(self, windows, items, scores, cosines, order) -> list[Passage]:
         """The best window of a second article, when all windows are of one and it is close."""
         if not windows or len(windows) >= self.max_windows or self.other <= 0:
             return []
@@ -120,7 +141,9 @@ class SentenceFocus:
             end = self._widen(passage, start, end)
             span = (passage.start + start, passage.start + end)
             text, score = passage.text[start:end], float(scores[index])
-            return [replace(passage, text=text, start=span[0], end=span[1], score=score, id="")]
+            sentence = {**passage.scores, "sentence": float(cosines[index])}
+            return [replace(passage, text=text, start=span[0], end=span[1], score=score,
+                            scores=sentence, id="")]  # fmt: skip
         return []
 
     def _widen(self, passage: Passage, start: int, end: int) -> int:

@@ -58,6 +58,7 @@ def test_citations_quote_the_supporting_sentence_with_article_offsets() -> None:
 def test_refusals_are_recognised_in_both_languages() -> None:
     assert is_refusal("I could not find this in the articles.")
     assert is_refusal("لم أجد الإجابة في المقالات.")
+    assert is_refusal("لا أجد الإجابة في المقالات. [2]"), "the present tense too"
     assert not is_refusal("The trade reached 240.1 billion dollars [1].")
 
 

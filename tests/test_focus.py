@@ -96,3 +96,29 @@ def test_a_close_window_of_another_article_joins() -> None:
     far = SentenceFocus(HashEmbeddings(), max_windows=4, min_words=1, min_windows=1,
                         margin=0, other=1e-9).focus(question, [first, second])  # fmt: skip
     assert far == kept, "another article's window joins only when it is close"
+
+
+class SameVector(HashEmbeddings):
+    """Every text the same vector: the embedder cannot tell the sentences apart."""
+
+    def _vector(self, text: str) -> list[float]:
+        return [1.0] + [0.0] * (self.dim - 1)
+
+
+def test_the_sentence_with_the_asked_words_wins_a_tie_of_the_embedder() -> None:
+    article = (
+        "وقال الوزير إن الحكومة ستدعم المزارعين هذا العام. "
+        "وقال الوزير إن صادرات القمح بلغت 12.5 مليون طن. "
+        "وقال الوزير إن الحكومة ستفتتح ميناء جديدا."
+    )
+    passage = Passage(text=article, doc_id="d", title="t", source="a.txt", start=0,
+                      end=len(article))  # fmt: skip
+    question = "ماذا قال الوزير عن صادرات القمح؟"
+    (best, *_) = SentenceFocus(SameVector(), max_windows=1, min_words=1, lexical=0.05).focus(
+        question, [passage]
+    )
+    assert best.text == "وقال الوزير إن صادرات القمح بلغت 12.5 مليون طن."
+    assert best.score > 1.0 and best.scores["sentence"] == 1.0, "the cosine kept apart"
+    # "الوزير" is in every sentence: it weighs nothing against the words only one sentence has
+    plain = SentenceFocus(SameVector(), max_windows=1, min_words=1).focus(question, [passage])
+    assert plain[0].text.startswith("وقال الوزير إن الحكومة ستدعم"), "without it, the first"

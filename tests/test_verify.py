@@ -1,7 +1,10 @@
 """The verification stage: each check on drafts built by hand, spelling variants matched."""
 
+from dataclasses import replace
+
 import pytest
 
+from bot.texts import TEXT
 from bot.verify import Draft, Verifier, new_numbers, skeleton, support
 from retrieval.documents import Passage
 
@@ -40,6 +43,9 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
         ("I am an AI assistant and cannot say [1].", "What was said?", "en", ["instructions"]),
         ("Exports rose from 9.8 to 12.5 million tonnes [1].", "How much?", "en",
          ["instructions", "numbers"]),  # 9.8: a number of the prompt's worked examples
+        ("قال وزير الخارجية [1].", "ماذا قال وزير الخارجية؟", "ar", ["echo"]),
+        ("Wheat exports were reported [1].", "When were wheat exports reported?", "en", ["echo"]),
+        ("صادرات القمح [1].", "هل قال الوزير صادرات القمح أم الأرز؟", "ar", []),  # a choice
     ],
 )  # fmt: skip
 def test_each_check_fails_the_drafts_it_is_for(text, question, language, failed) -> None:
@@ -75,3 +81,20 @@ def test_a_draft_citing_passages_about_something_else_is_not_grounded() -> None:
     elsewhere = draft("The president visited Berlin in 2024 [2].", "Who won?", "en", [OTHER])
     assert verifier.failures(elsewhere) == ["grounding"]
     assert Verifier(similarity=similarity).failures(elsewhere) == [], "off unless a threshold"
+
+
+def test_a_number_the_passage_writes_in_words_is_a_known_number() -> None:
+    source = Passage(text="وتصدر الفريق بسبعة اعتراضات، وقام نورمان بأربع منها، وخمس وعشرين عرقلة.",
+                     doc_id="f", title="t", source="c.txt", start=0, end=70)  # fmt: skip
+    spelled = Draft("كم؟", "ar", "قام نورمان بـ 4 اعتراضات و25 عرقلة [1].", [source], [source])
+    assert new_numbers(spelled) == []
+    assert new_numbers(replace(spelled, text="قام نورمان بـ 6 اعتراضات [1].")) == ["6"]
+    english = Passage(text="He made fourteen tackles and twenty-four passes.", doc_id="g",
+                      title="t", source="d.txt", start=0, end=48)  # fmt: skip
+    said = Draft("How many?", "en", "14 tackles and 24 passes [1].", [english], [english])
+    assert new_numbers(said) == []
+
+
+def test_every_check_has_a_reason_in_both_languages() -> None:
+    for check in Verifier().checks:
+        assert TEXT["en"][f"check_{check.name}"] and TEXT["ar"][f"check_{check.name}"]
