@@ -48,17 +48,28 @@ for _words, _values in _ENGLISH.items():
     WORDS |= dict(zip(_words.split(), _values, strict=True))
 WORDS["hundred"] = 100
 TEEN = {"عشر", "عشره"}  # "أربعة عشر": fourteen
+# "الأحد" and "الاثنين" with the article are Sunday and Monday, not one and two
+DAYS = {"احد", "اثنين"}
+# a noun in the dual is two of it: "يومين" is 2 days (the counted nouns of news)
+DUALS = {
+    stem + ending
+    for stem in ("يوم", "عام", "سنت", "شهر", "اسبوع", "ساعت", "دقيقت", "قرن", "مرت", "ضعف")
+    for ending in ("ين", "ان")
+}
 
 
 def spelled_numbers(text: str) -> set[str]:
     """The values of the numbers `text` writes in words, as digit strings: each word alone,
-    "X عشر" as 10+X, "X وعشرون" / "twenty-four" as the sum."""
+    "X عشر" as 10+X, "X وعشرون" / "twenty-four" as the sum, a dual ("عامين") as 2."""
     tokens = TOKEN.findall(normalize(text))
     found: set[str] = set()
     for i, token in enumerate(tokens):
         word = token if token in WORDS else stem(token)
+        if stem(token) in DUALS:
+            found.add("2")
+            continue
         value = WORDS.get(word)
-        if value is None:
+        if value is None or (word in DAYS and "ال" in token[: len(token) - len(word)]):
             continue
         found.add(str(value))
         after = tokens[i + 1] if i + 1 < len(tokens) else ""

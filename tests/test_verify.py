@@ -89,6 +89,12 @@ def test_a_number_the_passage_writes_in_words_is_a_known_number() -> None:
     spelled = Draft("كم؟", "ar", "قام نورمان بـ 4 اعتراضات و25 عرقلة [1].", [source], [source])
     assert new_numbers(spelled) == []
     assert new_numbers(replace(spelled, text="قام نورمان بـ 6 اعتراضات [1].")) == ["6"]
+    for monday in ("وصل الوزير يوم الاثنين.", "وصل الوزير يوم الأحد."):
+        day = Passage(text=monday, doc_id="h", title="t", source="e.txt", start=0, end=24)
+        assert new_numbers(Draft("كم؟", "ar", "2 أو 1 [1].", [day], [day])) == ["2", "1"]
+    dual = Passage(text="وتستمر الزيارة يومين.", doc_id="i", title="t", source="f.txt", start=0,
+                   end=21)  # fmt: skip
+    assert new_numbers(Draft("كم؟", "ar", "تستمر يومين، 2 [1].", [dual], [dual])) == []
     english = Passage(text="He made fourteen tackles and twenty-four passes.", doc_id="g",
                       title="t", source="d.txt", start=0, end=48)  # fmt: skip
     said = Draft("How many?", "en", "14 tackles and 24 passes [1].", [english], [english])
