@@ -15,6 +15,8 @@ from retrieval.documents import Passage
 CITATION_PATTERN = re.compile(r"\[(\d+)\]")
 MARKER_GROUP = re.compile(r"[\[【]\s*([\d٠-٩]+(?:\s*[,،]\s*[\d٠-٩]+)*)\s*[\]】]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# the Arabic comma between groups of three digits is a thousands separator
+ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
 REFUSALS = {
     "en": "I could not find this in the articles.",
     "ar": "لم أجد الإجابة في المقالات.",
@@ -90,6 +92,7 @@ def renumber(text: str, passages: Sequence[Passage]) -> tuple[str, list[Passage]
 def numbers_in(text: str) -> list[str]:
     """Numbers as written (digits folded to ASCII, thousands separators removed)."""
     text = CITATION_PATTERN.sub(" ", normalize(text))
+    text = ARABIC_THOUSANDS.sub(",", text)  # 22،338،618
     found = []
     for raw in NUMBER.findall(text):
         value = re.sub(r",(?=\d{3}\b)", "", raw).rstrip(".,")

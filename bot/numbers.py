@@ -9,32 +9,32 @@ from __future__ import annotations
 
 from retrieval.arabic import TOKEN, normalize, stem
 
-# normalised spellings (أ→ا, ة→ه, ى→ي): masculine and feminine, nominative and oblique
+# masculine and feminine, nominative and oblique (normalised below, as the text is)
 _ARABIC_UNITS = {
-    1: "واحد واحده احد احدي",
+    1: "واحد واحدة أحد إحدى",
     2: "اثنان اثنين اثنتان اثنتين",
-    3: "ثلاث ثلاثه",
-    4: "اربع اربعه",
-    5: "خمس خمسه",
-    6: "ست سته",
-    7: "سبع سبعه",
-    8: "ثمان ثماني ثمانيه",
-    9: "تسع تسعه",
-    10: "عشر عشره",
+    3: "ثلاث ثلاثة",
+    4: "أربع أربعة",
+    5: "خمس خمسة",
+    6: "ست ستة",
+    7: "سبع سبعة",
+    8: "ثمان ثماني ثمانية",
+    9: "تسع تسعة",
+    10: "عشر عشرة",
 }
 _ARABIC_TENS = {
     20: "عشرون عشرين",
     30: "ثلاثون ثلاثين",
-    40: "اربعون اربعين",
+    40: "أربعون أربعين",
     50: "خمسون خمسين",
     60: "ستون ستين",
     70: "سبعون سبعين",
     80: "ثمانون ثمانين",
     90: "تسعون تسعين",
-    100: "مائه مئه",
+    100: "مائة مئة",
     200: "مائتان مائتين مئتان مئتين",
-    1000: "الف",
-    2000: "الفان الفين",
+    1000: "ألف",
+    2000: "ألفان ألفين",
 }
 _ENGLISH = {  # zero … twenty, then the tens
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -42,18 +42,18 @@ _ENGLISH = {  # zero … twenty, then the tens
     "thirty forty fifty sixty seventy eighty ninety": range(30, 100, 10),
 }
 
-UNITS = {w: n for n, words in _ARABIC_UNITS.items() for w in words.split()}
-WORDS = UNITS | {w: n for n, words in _ARABIC_TENS.items() for w in words.split()}
+UNITS = {normalize(w): n for n, words in _ARABIC_UNITS.items() for w in words.split()}
+WORDS = UNITS | {normalize(w): n for n, words in _ARABIC_TENS.items() for w in words.split()}
 for _words, _values in _ENGLISH.items():
     WORDS |= dict(zip(_words.split(), _values, strict=True))
 WORDS["hundred"] = 100
-TEEN = {"عشر", "عشره"}  # "أربعة عشر": fourteen
+TEEN = {normalize("عشر"), normalize("عشرة")}  # "أربعة عشر": fourteen
 # "الأحد" and "الاثنين" with the article are Sunday and Monday, not one and two
-DAYS = {"احد", "اثنين"}
+DAYS = {normalize("أحد"), "اثنين"}
 # a noun in the dual is two of it: "يومين" is 2 days (the counted nouns of news)
 DUALS = {
-    stem + ending
-    for stem in ("يوم", "عام", "سنت", "شهر", "اسبوع", "ساعت", "دقيقت", "قرن", "مرت", "ضعف")
+    normalize(noun + ending)
+    for noun in ("يوم", "عام", "سنت", "شهر", "أسبوع", "ساعت", "دقيقت", "قرن", "مرت", "ضعف")
     for ending in ("ين", "ان")
 }
 

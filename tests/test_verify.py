@@ -99,6 +99,9 @@ def test_a_number_the_passage_writes_in_words_is_a_known_number() -> None:
                       title="t", source="d.txt", start=0, end=48)  # fmt: skip
     said = Draft("How many?", "en", "14 tackles and 24 passes [1].", [english], [english])
     assert new_numbers(said) == []
+    hundred = Passage(text="قبل مائة عام، وبلغ 22،338،618 رقما.", doc_id="j", title="t",
+                      source="g.txt", start=0, end=34)  # fmt: skip
+    assert new_numbers(Draft("?", "en", "100 years; 22,338,618 [1].", [hundred], [hundred])) == []
 
 
 def test_every_check_has_a_reason_in_both_languages() -> None:
