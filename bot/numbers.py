@@ -64,8 +64,9 @@ def spelled_numbers(text: str) -> set[str]:
     tokens = TOKEN.findall(normalize(text))
     found: set[str] = set()
     for i, token in enumerate(tokens):
-        word = token if token in WORDS else stem(token)
-        if stem(token) in DUALS:
+        stemmed = stem(token)
+        word = token if token in WORDS else stemmed
+        if stemmed in DUALS:
             found.add("2")
             continue
         value = WORDS.get(word)

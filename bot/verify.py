@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.citations import CITATION_PATTERN, known_numbers, numbers_in, other_year
+from bot.citations import CITATION_PATTERN, other_year, unverified_numbers
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
@@ -74,10 +74,9 @@ def restates(draft: Draft) -> bool:
 
 
 def new_numbers(draft: Draft) -> list[str]:
-    """Numbers of the draft that none of the passages it read has (nor the question, unless
-    the passages lack it too: a figure of the question repeated without a source)."""
-    known = known_numbers([p.text for p in draft.passages])
-    return [n for n in numbers_in(draft.text) if n not in known]
+    """Numbers of the draft that none of the passages it read has, in digits or in words (a
+    figure of the question repeated counts too: the question is not a source)."""
+    return unverified_numbers(draft.text, draft.passages)
 
 
 def instructions(draft: Draft) -> bool:

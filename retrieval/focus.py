@@ -32,6 +32,15 @@ def overlap(query: str, sentences: Sequence[str]) -> np.ndarray:
     return np.array([sum(weight[w] for w in found) / total for found in has], dtype=np.float32)
 
 
+def window(passage: Passage, start: int, end: int, score: float, cosine: float) -> Passage:
+    """Characters [start, end) of `passage` as a passage of their own, with offsets into the
+    article; `score` orders windows, `cosine` (kept as the "sentence" score) is how close in
+    meaning it is to the question."""
+    scored = passage.with_score(float(score), sentence=float(cosine))
+    return replace(scored, text=passage.text[start:end], start=passage.start + start,
+                   end=passage.start + end, id="")  # fmt: skip
+
+
 class SentenceFocus:
     """The sentences of the retrieved passages most similar to the query (by the embedder),
     each widened by the sentences after it while shorter than `min_words`, as passages of their
@@ -103,17 +112,7 @@ class SentenceFocus:
             if len(windows) >= self.min_windows and scores[index] < windows[-1].score - self.margin:
                 break
             taken.append(span)
-            windows.append(
-                replace(
-                    passage,
-                    text=passage.text[start:end],
-                    start=span[0],
-                    end=span[1],
-                    score=float(scores[index]),
-                    scores={**passage.scores, "sentence": float(cosines[index])},
-                    id="",
-                )  # fmt: skip
-            )
+            windows.append(window(passage, start, end, scores[index], cosines[index]))
             if len(windows) == self.max_windows:
                 break
         clear = (
@@ -139,11 +138,7 @@ class SentenceFocus:
             if scores[index] < windows[0].score - self.other:
                 return []
             end = self._widen(passage, start, end)
-            span = (passage.start + start, passage.start + end)
-            text, score = passage.text[start:end], float(scores[index])
-            sentence = {**passage.scores, "sentence": float(cosines[index])}
-            return [replace(passage, text=text, start=span[0], end=span[1], score=score,
-                            scores=sentence, id="")]  # fmt: skip
+            return [window(passage, start, end, scores[index], cosines[index])]
         return []
 
     def _widen(self, passage: Passage, start: int, end: int) -> int:
