@@ -13,6 +13,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from bot.copying import CopyRule
 from bot.generation import Generator, Message
 from retrieval.documents import find_files, load_file
 from retrieval.store import chroma_client
@@ -50,8 +51,10 @@ class Baseline:
         prompt = STUFF.format(context=context, question=question)
         return [{"role": "user", "content": prompt}], documents
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
-        yield from self.generator.stream(messages, max_new_tokens)
+    def stream(
+        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+    ) -> Iterator[str]:
+        yield from self.generator.stream(messages, max_new_tokens, copy)
 
     def warm_up(self) -> None:
         """Reads the prompt's fixed opening once, as Sanad's warm-up does for its own."""

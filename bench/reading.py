@@ -1,8 +1,11 @@
 """Ways of reading compared on spread dev samples (issue 11): the answer prompt over the
-adaptive or 4 sentence windows, and "sentence first" (a grammar-picked passage number, its
-sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a question and a
-summary a set; "arfirst" (English questions): the answer written in Arabic, then translated.
-Usage: python -m bench.reading [N] [bot,bot4,first,first4,arfirst,bot@PROMPT] [xq-ar,xq-en,arcd]
+adaptive or 4 sentence windows, Arabic answers copied from the passages ("copy", the bot with
+`copy_arabic`; "bot" writes them freely), and "sentence first" (a grammar-picked passage
+number, its sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a
+question and a summary a set; "arfirst" (English questions): the answer written in Arabic,
+then translated.
+Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,bot@PROMPT] [SETS]
+SETS: xq-ar,xq-en,arcd
 "bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt."""
 
 import json
@@ -11,10 +14,10 @@ import sys
 import time
 
 from bench.devsets import dev_sets
-from bot.citations import is_refusal
+from bot.citations import MARKER_GROUP, is_refusal
 from bot.core import format_passages
 from bot.evaluation import index_corpus
-from bot.metrics import contains_answer
+from bot.metrics import contains_answer, token_f1
 from bot.settings import Settings
 from bot.testsets import select
 from bot.wiring import build_bot, sentence_embedder
@@ -114,9 +117,10 @@ for name, ts in sets.items():
         for v in VARIANTS:
             t0 = time.perf_counter()
             way, _, prompt = v.partition("@")  # "bot@answer2": the bot with another prompt
-            if way in ("bot", "bot4"):
-                bot.focus = focus_default if way == "bot" else focus4
+            if way in ("bot", "bot4", "copy"):
+                bot.focus = focus_default if way != "bot4" else focus4
                 bot.prompt = prompt or "answer"
+                bot.copy_arabic = way == "copy"
                 a = bot.ask(c.question)
                 row[v] = {
                     "draft": a.draft,
@@ -127,6 +131,8 @@ for name, ts in sets.items():
                     "contains": contains_answer(a.draft, c.answers)
                     if a.draft and not is_refusal(a.draft)
                     else 0.0,
+                    "final": 0.0 if a.refused else contains_answer(a.text, c.answers),
+                    "f1": token_f1(MARKER_GROUP.sub("", a.draft or ""), c.answers),
                 }
             elif v == "arfirst":
                 passages = bot.retriever.search(c.question)
@@ -161,8 +167,11 @@ for name, ts in sets.items():
     for v in VARIANTS:
         rows = results[name]
         contains = statistics.mean(r[v]["contains"] for r in rows)
+        final = statistics.mean(r[v].get("final", 0.0) for r in rows)
+        f1 = statistics.mean(r[v].get("f1", 0.0) for r in rows)
         declined = statistics.mean(r[v]["refused"] for r in rows)
         first = statistics.median(r[v]["first"] or 0 for r in rows)
         total = statistics.median(r[v]["total"] for r in rows)
-        print(f"## {name} {v}: contains {contains:.3f} declined {declined:.3f} "
-              f"first {first:.2f} total {total:.2f}", flush=True)  # fmt: skip
+        summary = (f"contains {contains:.3f} final {final:.3f} f1 {f1:.3f} declined {declined:.3f} "
+                   f"first {first:.2f} total {total:.2f}")  # fmt: skip
+        print(f"## {name} {v}: {summary}", flush=True)

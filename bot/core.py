@@ -25,6 +25,7 @@ from bot.citations import (
     unverified_numbers,
 )
 from bot.conversation import History, QuestionRewriter
+from bot.copying import CopyRule
 from bot.generation import Generator, GeneratorUnavailable, Message, Waiting
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
@@ -159,9 +160,13 @@ class Bot:
         verifier: Verifier | None = None,
         min_grounding: float = 0.0,
         prompt: str = "answer",
+        copy_arabic: bool = False,
     ) -> None:
         self.retriever = retriever
         self.prompt = prompt  # the prompt file the model answers by (prompts/<prompt>.<lang>.txt)
+        # Arabic answers copied from the passages: the model may write only their words, each
+        # span followed by its passage's marker (bot/copying.py, prompts/copy.ar.txt)
+        self.copy_arabic = copy_arabic
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
         self.rewriter = rewriter
         self.generator = generator
@@ -180,11 +185,20 @@ class Bot:
         self, question: str, passages: Sequence[Passage], language: Language
     ) -> list[Message]:
         return chat_messages(
-            self.prompt,
+            "copy" if self.copies(language) else self.prompt,
             language,
             passages=format_passages(passages),
             question=question,
         )
+
+    def copies(self, language: Language) -> bool:
+        return self.copy_arabic and language == "ar"
+
+    def copy_rule(self, passages: Sequence[Passage], language: Language) -> CopyRule | None:
+        """What an answer copied from these passages may be (as the model reads them)."""
+        if not self.copies(language):
+            return None
+        return CopyRule([defang(p.text) for p in passages], REFUSALS[language])
 
     def warm_up(self) -> None:
         """Load the models and read each language's fixed prompt (instructions and worked
@@ -220,7 +234,9 @@ class Bot:
             # closed at once when this stream is (a client that went away): the model stops
             # writing and is free for the next question, instead of when this is collected
             pieces = self.generator.stream(
-                self.messages(question, passages, language), self.max_new_tokens
+                self.messages(question, passages, language),
+                self.max_new_tokens,
+                copy=self.copy_rule(passages, language),
             )
             with closing(pieces):  # type: ignore[type-var]
                 for piece in pieces:

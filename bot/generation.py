@@ -6,21 +6,26 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.copying import CopyDecoding, CopyRule
+
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 
 
 class Generator(Protocol):
-    """Chat messages in, text out (greedy: the same question gives the same answer)."""
+    """Chat messages in, text out (greedy: the same question gives the same answer). With
+    `copy`, a model run here writes only what the rule allows (bot/copying.py)."""
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str: ...
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]: ...
+    def stream(
+        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+    ) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,13 @@ class OneAtATime:
 
     def _load(self) -> None: ...
 
-    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]: ...
+    def _stream(
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+    ) -> Iterator[str]: ...
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+    ) -> Iterator[str]:
         ticket, since = self.turns.join(), None
         try:
             told = None
@@ -104,7 +113,7 @@ class OneAtATime:
                     yield Waiting(ahead)  # type: ignore[misc]
             since = time.monotonic()
             self._load()
-            yield from self._stream(messages, max_new_tokens)
+            yield from self._stream(messages, max_new_tokens, copy)
         finally:  # also when the reader goes away: the next in line goes on at once
             self.turns.leave(ticket, since)
 
@@ -151,7 +160,11 @@ class OpenAIGenerator:
     def _unreachable(self, exc: Exception) -> str:
         return f"the language model server at {self.base_url} cannot be reached ({exc})"
 
-    def stream(self, messages: list[Message], max_new_tokens: int = 256) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+    ) -> Iterator[str]:
+        """`copy` is not sent: a server cannot run this process's rule. The copy prompt still
+        asks for the passages' words, and the verification checks still run."""
         import openai
 
         try:
@@ -232,10 +245,20 @@ class LlamaCppGenerator(OneAtATime):
                         for m in messages)  # fmt: skip
         return count + 3
 
-    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]:
+    def _stream(
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+    ) -> Iterator[str]:
+        processors = None
+        if copy is not None:
+            from llama_cpp import LogitsProcessorList
+
+            stops = {self._llm.token_eos(),
+                     *self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)}  # fmt: skip
+            processors = LogitsProcessorList([CopyDecoding(copy, self._llm.detokenize, stops)])
         chunks = self._llm.create_chat_completion(
-            messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True
-        )
+            messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True,
+            logits_processor=processors,
+        )  # fmt: skip
         for chunk in chunks:
             text = chunk["choices"][0]["delta"].get("content")
             if text:
@@ -271,8 +294,10 @@ class TransformersGenerator(OneAtATime):
         ).to(device)
         self._model.eval()
 
-    def _stream(self, messages: list[Message], max_new_tokens: int) -> Iterator[str]:
-        from transformers import TextIteratorStreamer
+    def _stream(
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+    ) -> Iterator[str]:
+        from transformers import LogitsProcessorList, TextIteratorStreamer
 
         inputs = self._tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
@@ -281,10 +306,33 @@ class TransformersGenerator(OneAtATime):
         worker = threading.Thread(
             target=self._model.generate,
             kwargs={**inputs, "streamer": streamer, "max_new_tokens": max_new_tokens,
-                    "do_sample": False},
+                    "do_sample": False,
+                    "logits_processor": LogitsProcessorList(
+                        [] if copy is None else [self._copy_decoding(copy)])},
         )  # fmt: skip
         worker.start()
         try:
             yield from (text for text in streamer if text)
         finally:
             worker.join()
+
+    def _copy_decoding(self, copy: CopyRule) -> Callable[[Any, Any], Any]:
+        """CopyDecoding over transformers' batch of one (token tensors in, scores tensor out)."""
+        import torch
+        from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+        tokenizer = self._tokenizer
+        stops = {tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>")} - {None}
+        byte_of = {char: byte for byte, char in bytes_to_unicode().items()}
+
+        def detokenize(ids: list[int]) -> bytes:  # byte-level BPE: a token may be half a letter
+            pieces = tokenizer.convert_ids_to_tokens(ids)
+            return b"".join(bytes(byte_of.get(c, 0) for c in piece) for piece in pieces)
+
+        decoding = CopyDecoding(copy, detokenize, {int(t) for t in stops})
+
+        def process(input_ids: Any, scores: Any) -> Any:
+            kept = decoding(input_ids[0].tolist(), scores[0].float().cpu().numpy())
+            return torch.from_numpy(kept).to(scores.device, scores.dtype)[None]
+
+        return process

@@ -16,6 +16,7 @@ PLACEHOLDERS = {
     "answer": {"passages", "question"},
     "condense": {"history", "question"},
     "read": {"passages", "question"},
+    "copy": {"passages", "question"},
 }
 
 

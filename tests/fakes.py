@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from langchain_core.embeddings import Embeddings
 
+from bot.copying import CopyRule
 from bot.generation import OneAtATime
 from retrieval.arabic import tokenize
 
@@ -50,13 +51,24 @@ class ScriptedGenerator:
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.requests: list[list[dict[str, str]]] = []
+        self.copies: list[CopyRule | None] = []  # the copy rule of each request
 
     def enqueue(self, reply: str) -> None:
         self.replies.append(reply)
 
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 256) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[dict[str, str]],
+        max_new_tokens: int = 256,
+        copy: CopyRule | None = None,
+    ) -> Iterator[str]:
+        """With `copy`, a scripted reply the rule does not allow is a mistake of the test: a
+        model kept to the rule could not have written it."""
         self.requests.append(messages)
+        self.copies.append(copy)
         reply = self.replies.pop(0)
+        if copy is not None and not copy.complete(reply.encode()):
+            raise AssertionError(f"a model copying from the passages cannot write {reply!r}")
         for index, word in enumerate(reply.split(" ")):
             yield word if index == 0 else " " + word
 
@@ -78,7 +90,9 @@ class OneAtATimeEcho(OneAtATime):
         self.words = 0  # written so far, over all calls
         self._count = threading.Lock()
 
-    def _stream(self, messages: list[dict[str, str]], max_new_tokens: int) -> Iterator[str]:
+    def _stream(
+        self, messages: list[dict[str, str]], max_new_tokens: int, copy: CopyRule | None = None
+    ) -> Iterator[str]:
         with self._count:
             self.inside += 1
             self.most_inside = max(self.most_inside, self.inside)

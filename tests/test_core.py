@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.citations import numbers_in
+from bot.citations import REFUSALS, numbers_in
+from bot.copying import fold
 from bot.core import Answer, Bot, QuestionError, Sources, Token
 from retrieval.search import HybridRetriever
 from tests.fakes import ScriptedGenerator
@@ -154,3 +155,25 @@ def test_answers_for_another_year_or_place_are_declined(seeded_retriever, questi
     bot, _ = make_bot(seeded_retriever, reply)
     answer = bot.ask(question)
     assert answer.refused and answer.text == "I could not find this in the articles."
+
+
+def test_arabic_answers_are_copied_from_the_passages_the_model_reads(seeded_retriever) -> None:
+    generator = ScriptedGenerator("240.1 مليار دولار [1]", "It was 240.1 billion dollars [1].")
+    bot = Bot(seeded_retriever, generator, copy_arabic=True)
+    sources, *_, arabic = list(bot.stream(AR_TRADE))
+    bot.ask("How much was China-Russia trade in 2023?")
+    rule, none = generator.copies
+    assert none is None, "English answers are written, not copied"
+    assert "حرفًا بحرف" in generator.requests[0][0]["content"]  # the copy prompt
+    read = [fold(" ".join(p.text.split()).encode()) for p in sources.passages]
+    assert [s.text for s in rule.sources] == read
+    assert rule.complete(REFUSALS["ar"].encode())
+    assert not rule.allows("بلغت".encode()) and not rule.allows(b"240.1 [2]")
+    assert arabic.text.startswith("240.1 مليار دولار [1]") and not arabic.refused
+
+
+def test_the_copy_prompt_refuses_in_the_words_the_bot_reads_as_a_refusal() -> None:
+    from prompts import chat_messages
+
+    messages = chat_messages("copy", "ar", passages="[1] نص", question="سؤال؟")
+    assert REFUSALS["ar"] in [m["content"] for m in messages if m["role"] == "assistant"]

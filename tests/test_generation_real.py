@@ -2,12 +2,38 @@
 
 import pytest
 
+from bot.generation import text_of
+from prompts import chat_messages
+
 pytestmark = pytest.mark.slow
 
 QUESTION = [
     {"role": "system", "content": "You answer in one short sentence."},
     {"role": "user", "content": "What is the capital of France?"},
 ]
+
+
+PASSAGES = [
+    "وقال وزير الزراعة إن محصول البلاد من الزيتون بلغ 340 ألف طن هذا الموسم.",
+    "وافتتحت الحكومة مطارا جديدا في مدينة صفاقس يوم الأحد.",
+]
+# the product's copy prompt (its worked examples), over passages it has never seen
+ARABIC = chat_messages(
+    "copy",
+    "ar",
+    passages="\n\n".join(f"[{n}] {p}" for n, p in enumerate(PASSAGES, 1)),
+    question="أين افتتحت الحكومة المطار الجديد؟",
+)
+
+
+def copied(generator) -> str:
+    """The answer to ARABIC, kept to the passages' words; it must be one the rule allows."""
+    from bot.copying import CopyRule
+
+    rule = CopyRule(PASSAGES, "لم أجد الإجابة في المقالات.")
+    text = text_of(generator.stream(ARABIC, max_new_tokens=32, copy=rule))
+    assert rule.complete(text.strip().encode()), text
+    return text
 
 
 def test_llama_cpp_streams_greedy_text(llama) -> None:
@@ -38,3 +64,8 @@ def test_transformers_loads_the_same_gguf_and_streams() -> None:
     pieces = list(generator.stream(QUESTION, max_new_tokens=8))
     assert pieces, "no text streamed"
     assert "Paris" in "".join(pieces)
+    assert "صفاقس" in copied(generator)
+
+
+def test_llama_cpp_copies_the_answer_from_the_passages(llama) -> None:
+    assert "صفاقس" in copied(llama)
