@@ -3,8 +3,8 @@ adaptive or 4 sentence windows, Arabic answers copied from the passages ("copy",
 `copy_arabic`; "bot" writes them freely), and "sentence first" (a grammar-picked passage
 number, its sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a
 question and a summary a set; "arfirst" (English questions): the answer written in Arabic,
-then translated.
-Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,bot@PROMPT] [SETS]
+then translated; "copyen": the same with the Arabic answer copied from the passages.
+Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,copyen,bot@PROMPT] [SETS]
 SETS: xq-ar,xq-en,arcd
 "bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt."""
 
@@ -14,9 +14,12 @@ import sys
 import time
 
 from bench.devsets import dev_sets
-from bot.citations import MARKER_GROUP, is_refusal
+from bot.citations import MARKER_GROUP, REFUSALS, is_refusal
+from bot.copying import CopyRule
 from bot.core import format_passages
 from bot.evaluation import index_corpus
+from bot.generation import text_of
+from bot.guard import defang
 from bot.metrics import contains_answer, token_f1
 from bot.settings import Settings
 from bot.testsets import select
@@ -82,13 +85,17 @@ TRANSLATE = (
 )
 
 
-def arabic_first(bot, q, windows):
+def arabic_first(bot, q, windows, copy=False):
     """For an English question: the answer written in Arabic from the Arabic passages (the
-    span copied, as Arabic questions are answered), then that answer translated."""
+    span copied, as Arabic questions are answered; with `copy`, kept to the passages' words),
+    then that answer translated."""
+    if not windows:  # declined for relevance, as the bot does
+        return "", 0.0, 0.0, ""
     t0 = time.perf_counter()
-    arabic = bot.generator.generate(
-        chat_messages("answer", "ar", passages=format_passages(windows), question=q), 96
-    )
+    prompt = "copy" if copy else "answer"
+    rule = CopyRule([defang(w.text) for w in windows], REFUSALS["ar"]) if copy else None
+    messages = chat_messages(prompt, "ar", passages=format_passages(windows), question=q)
+    arabic = text_of(bot.generator.stream(messages, 96, copy=rule))
     first = time.perf_counter() - t0
     if not arabic.strip() or is_refusal(arabic):
         return "", first, first, arabic
@@ -134,10 +141,12 @@ for name, ts in sets.items():
                     "final": 0.0 if a.refused else contains_answer(a.text, c.answers),
                     "f1": token_f1(MARKER_GROUP.sub("", a.draft or ""), c.answers),
                 }
-            elif v == "arfirst":
+            elif v in ("arfirst", "copyen"):
                 passages = bot.retriever.search(c.question)
                 windows = focus_default.focus(c.question, passages)
-                text, ft, total, arabic = arabic_first(bot, c.question, windows)
+                if not windows or not bot.relevant(windows):
+                    windows = []
+                text, ft, total, arabic = arabic_first(bot, c.question, windows, v == "copyen")
                 row[v] = {
                     "draft": text,
                     "arabic": arabic,
