@@ -1,6 +1,7 @@
 """Answers copied from the passages (issue 11): what the model may write when an Arabic answer
 is a span of the passages' own words, each followed by its passage's marker [k], or the
-refusal. Checked on bytes, as a model writes them: a token may end inside a letter."""
+refusal. Checked on bytes, as a model writes them: a token may end inside a letter. Used when
+`SANAD_COPY_ARABIC` is on (off by default: bench/results/reading.md has what it measured)."""
 
 from __future__ import annotations
 
@@ -68,8 +69,9 @@ class Source:
 class CopyRule:
     """`allows(text)`: `text` can still grow into an allowed answer; `complete(text)`: it is one.
     An allowed answer is the refusal, or up to MAX_SPANS spans, each a piece of the passages'
-    text as written there and followed by the marker of a passage that holds it, joined by a
-    comma, "و" or a space, with an optional full stop at the end."""
+    text from a word's edge to a word's edge (compared by `fold`: the answer leaves the marks
+    out) and followed by the marker of a passage that holds it, joined by a comma, "و" or a
+    space, with an optional full stop at the end."""
 
     def __init__(self, sources: Sequence[str], refusal: str) -> None:
         self.sources = [Source(s) for s in sources]
@@ -87,7 +89,7 @@ class CopyRule:
         return not _cut(text) and self._parse(text) == "done"
 
     def _parse(self, text: bytes) -> str | None:
-        """ "done" (a whole answer), "open" (one that can go on) or None (never an answer)."""
+        """Says "done" (a whole answer), "open" (one that can go on) or None (never one)."""
         if _MARKS.search(text) or _SPACING.search(text.lstrip()):
             return None  # marks are copied left out: else any number of them would pass
         text = fold(text.lstrip())
