@@ -14,12 +14,10 @@ import sys
 import time
 
 from bench.devsets import dev_sets
-from bot.citations import MARKER_GROUP, REFUSALS, is_refusal
-from bot.copying import CopyRule
+from bot.citations import MARKER_GROUP, is_refusal
 from bot.core import format_passages
 from bot.evaluation import index_corpus
 from bot.generation import text_of
-from bot.guard import defang
 from bot.metrics import contains_answer, token_f1
 from bot.settings import Settings
 from bot.testsets import select
@@ -93,7 +91,8 @@ def arabic_first(bot, q, windows, copy=False):
         return "", 0.0, 0.0, ""
     t0 = time.perf_counter()
     prompt = "copy" if copy else "answer"
-    rule = CopyRule([defang(w.text) for w in windows], REFUSALS["ar"]) if copy else None
+    bot.copy_arabic = copy  # the bot's own rule over these windows (None when not copying)
+    rule = bot.copy_rule(windows, "ar")
     messages = chat_messages(prompt, "ar", passages=format_passages(windows), question=q)
     arabic = text_of(bot.generator.stream(messages, 96, copy=rule))
     first = time.perf_counter() - t0

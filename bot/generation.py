@@ -220,6 +220,7 @@ class LlamaCppGenerator(OneAtATime):
         # system prompt and worked examples of either language) resumes from there.
         self.prompt_cache_bytes = prompt_cache_bytes
         self._llm: Any = None
+        self._stops: set[int] = set()
 
     def _load(self) -> None:
         if self._llm is None:
@@ -235,6 +236,9 @@ class LlamaCppGenerator(OneAtATime):
             )
             if self.prompt_cache_bytes:
                 self._llm.set_cache(compact_state_cache(self.prompt_cache_bytes))
+            # the tokens that end an answer (Qwen's end of turn), for copy decoding
+            end_of_turn = self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
+            self._stops = {self._llm.token_eos(), *end_of_turn}
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the model reads for these messages (Qwen's ChatML: 5 around each message,
@@ -252,9 +256,8 @@ class LlamaCppGenerator(OneAtATime):
         if copy is not None:
             from llama_cpp import LogitsProcessorList
 
-            stops = {self._llm.token_eos(),
-                     *self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)}  # fmt: skip
-            processors = LogitsProcessorList([CopyDecoding(copy, self._llm.detokenize, stops)])
+            decoding = CopyDecoding(copy, self._llm.detokenize, self._stops)
+            processors = LogitsProcessorList([decoding])
         chunks = self._llm.create_chat_completion(
             messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True,
             logits_processor=processors,
