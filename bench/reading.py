@@ -6,7 +6,8 @@ question and a summary a set; "arfirst" (English questions): the answer written 
 then translated; "copyen": the same with the Arabic answer copied from the passages.
 Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,copyen,bot@PROMPT] [SETS]
 SETS: xq-ar,xq-en,arcd
-"bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt."""
+"bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt; "bot%last"
+reads the windows best last (nearest the question), "bot%doc" in their articles' order."""
 
 import json
 import statistics
@@ -108,6 +109,27 @@ def arabic_first(bot, q, windows, copy=False):
     return english.strip(), first, time.perf_counter() - t0, arabic
 
 
+class Ordered:
+    """The windows in another order: "last" (best nearest the question, read last), "doc"
+    (each article's windows in the article's order, articles best first); "" as found."""
+
+    def __init__(self, focus, order):
+        self.inner, self.order = focus, order
+
+    def focus(self, question, passages):
+        windows = self.inner.focus(question, passages)
+        if self.order == "last":
+            return windows[::-1]
+        if self.order == "doc":
+            rank = {}
+            for w in windows:
+                rank.setdefault(w.doc_id, len(rank))
+            return sorted(windows, key=lambda w: (rank[w.doc_id], w.start))
+        if self.order:
+            raise ValueError(f"unknown order {self.order}")
+        return windows
+
+
 results = {}
 for name, ts in sets.items():
     ts = select(ts, N, 7)
@@ -123,8 +145,9 @@ for name, ts in sets.items():
         for v in VARIANTS:
             t0 = time.perf_counter()
             way, _, prompt = v.partition("@")  # "bot@answer2": the bot with another prompt
+            way, _, order = way.partition("%")  # "bot%last": the windows in another order
             if way in ("bot", "bot4", "copy"):
-                bot.focus = focus_default if way != "bot4" else focus4
+                bot.focus = Ordered(focus_default if way != "bot4" else focus4, order)
                 bot.prompt = prompt or "answer"
                 bot.copy_arabic = way == "copy"
                 a = bot.ask(c.question)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.copying import CopyDecoding, CopyRule
+from bot.prompt_states import PromptStates
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 
@@ -183,22 +184,6 @@ class OpenAIGenerator:
         return "".join(self.stream(messages, max_new_tokens))
 
 
-def compact_state_cache(capacity_bytes: int) -> Any:
-    """llama-cpp-python's LlamaRAMCache, keeping of each saved state's logits only the last
-    row. Its states carry the logits of every prompt token (n_tokens × 151,936 floats: 250 MB
-    for a 400-token prompt) that its capacity does not count: the serving process grew by
-    ~330 MB a question (3.1 → 5.5 GB over six). Only the last row is read to continue."""
-    from llama_cpp import LlamaRAMCache
-
-    class CompactStateCache(LlamaRAMCache):
-        def __setitem__(self, key, value) -> None:
-            if value.scores.shape[0] > 1:
-                value.scores = value.scores[-1:].copy()  # load_state broadcasts it back
-            super().__setitem__(key, value)
-
-    return CompactStateCache(capacity_bytes=capacity_bytes)
-
-
 class LlamaCppGenerator(OneAtATime):
     """A GGUF model run by llama.cpp on the CPU, one call at a time."""
 
@@ -207,8 +192,7 @@ class LlamaCppGenerator(OneAtATime):
         model_path: Path,
         context_tokens: int = 4096,
         threads: int | None = None,
-        prompt_cache_bytes: int = 256 << 20,
-        n_batch: int = 256,
+        n_batch: int = 64,
     ) -> None:
         super().__init__()
         self.n_batch = n_batch
@@ -216,10 +200,10 @@ class LlamaCppGenerator(OneAtATime):
         self.context_tokens = context_tokens
         # llama-cpp-python's default is half the cores: on a 2-core laptop that halves speed
         self.threads = threads or os.cpu_count() or 1
-        # Model states of recent prompts, so a prompt that starts like an earlier one (the
-        # system prompt and worked examples of either language) resumes from there.
-        self.prompt_cache_bytes = prompt_cache_bytes
         self._llm: Any = None
+        # the states after each prompt's fixed part (system prompt, worked examples): every
+        # prompt is read from there, so its answer does not depend on what came before it
+        self._states: PromptStates | None = None
         self._stops: set[int] = set()
 
     def _load(self) -> None:
@@ -234,8 +218,7 @@ class LlamaCppGenerator(OneAtATime):
                 seed=0,
                 verbose=False,
             )
-            if self.prompt_cache_bytes:
-                self._llm.set_cache(compact_state_cache(self.prompt_cache_bytes))
+            self._states = PromptStates(self._llm)
             # the tokens that end an answer (Qwen's end of turn), for copy decoding
             end_of_turn = self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
             self._stops = {self._llm.token_eos(), *end_of_turn}
@@ -258,14 +241,18 @@ class LlamaCppGenerator(OneAtATime):
 
             decoding = CopyDecoding(copy, self._llm.detokenize, self._stops)
             processors = LogitsProcessorList([decoding])
+        self._states.resume(messages)
         chunks = self._llm.create_chat_completion(
             messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True,
             logits_processor=processors,
         )  # fmt: skip
-        for chunk in chunks:
-            text = chunk["choices"][0]["delta"].get("content")
-            if text:
-                yield text
+        try:
+            for chunk in chunks:
+                text = chunk["choices"][0]["delta"].get("content")
+                if text:
+                    yield text
+        finally:
+            self._states.remember()
 
 
 class TransformersGenerator(OneAtATime):

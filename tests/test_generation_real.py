@@ -44,15 +44,30 @@ def test_llama_cpp_streams_greedy_text(llama) -> None:
     assert llama.generate(QUESTION, max_new_tokens=16) == text, "greedy decoding is repeatable"
 
 
-def test_the_prompt_cache_keeps_one_row_of_logits_per_state(llama) -> None:
-    """Resuming from a cached state gives the same text, and a state costs megabytes, not the
-    ~250 MB of logits llama-cpp-python's own cache keeps per state."""
-    first = llama.generate(QUESTION, max_new_tokens=16)
-    other = [QUESTION[0], {"role": "user", "content": "What is the capital of Italy?"}]
-    assert "Rome" in llama.generate(other, max_new_tokens=16)
-    assert llama.generate(QUESTION, max_new_tokens=16) == first, "resumed from the cache"
-    states = list(llama._llm.cache.cache_state.values())
-    assert states and all(state.scores.shape[0] == 1 for state in states)
+def test_an_answer_depends_on_its_prompt_alone(llama) -> None:
+    """Each prompt is read from the state after its fixed part (system prompt, worked
+    examples), whatever was asked before: asked again at once, after other prompts, or after
+    a prompt of another language, the product's Arabic answer prompt gets the same text; the
+    fixed part is read once, and the states kept hold one row of logits, not ~250 MB."""
+
+    def asked(question: str, language: str = "ar") -> list[dict[str, str]]:
+        passages = "\n\n".join(f"[{n}] {p}" for n, p in enumerate(PASSAGES, 1))
+        return chat_messages("answer", language, passages=passages, question=question)
+
+    olive = asked("كم بلغ محصول الزيتون هذا الموسم؟")
+    first = llama.generate(olive, max_new_tokens=24)
+    assert "340" in first
+    assert llama.generate(olive, max_new_tokens=24) == first, "asked again at once"
+    assert "صفاقس" in llama.generate(asked("أين افتتح المطار الجديد؟"), max_new_tokens=24)
+    assert "340" in llama.generate(asked("How big was this season's olive harvest?", "en"), 24)
+    assert llama.generate(olive, max_new_tokens=24) == first, "after other questions"
+
+    prompt, fixed = llama._states.tokens(olive)
+    assert 300 < len(fixed) < len(prompt), "the system prompt and worked examples"
+    state, read, after = llama._states.states[tuple(fixed)]
+    assert state.n_tokens == len(fixed) and state.scores.shape[0] == 1
+    assert read == prompt and after.n_tokens > len(prompt), "kept for a follow-up"
+    assert after.scores.shape[0] == 1
 
 
 def test_transformers_loads_the_same_gguf_and_streams() -> None:
