@@ -67,6 +67,13 @@ def test_questions_the_articles_do_not_answer_are_refused(bot, question, refusal
     assert answer.refused and answer.text == refusal and answer.citations == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11, open: the model spells سيرجي لافروف 'Nikolay Batsyrushkin'. It did so in "
+    "the web chat before too (read on from the warm-up); this test passed only because of the "
+    "questions asked before it in the session. Answers no longer depend on that "
+    "(bot/prompt_states.py), so the web chat, the CLI and this test read it alike",
+)
 def test_english_question_about_a_person_names_them_in_english(bot) -> None:
     answer = bot.ask("Who did Wang Yi meet in Moscow?")
     assert not answer.refused
