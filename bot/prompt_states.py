@@ -4,11 +4,11 @@ once and loaded before every prompt that begins with it.
 
 llama-cpp-python's own prompt cache resumes from the longest earlier prompt that matches,
 so one question is read from a different point, in different batches, depending on what was
-asked before it, and greedy answers on a near tie differ: a question asked twice in the web
-chat was answered 240.1 and then 430.1. Resuming from one fixed point makes an answer depend
-on its prompt alone: the same in the web chat, the command line and the evaluation, and no
-slower: the fixed part is still read once, and passages shared with the last question are
-kept in whole blocks."""
+asked before it, and greedy answers on a near tie differ: the same question asked twice in
+the web chat could get two different figures. Resuming from one fixed point makes an answer
+depend on its prompt alone: the same in the web chat, the command line and the evaluation.
+The fixed part is still read only once, and passages shared with the last question are kept
+in whole blocks, so a question costs about what it did (measured in bench/results/reading.md)."""
 
 from __future__ import annotations
 
