@@ -50,6 +50,8 @@ def run_baseline(baseline, llama, question: str) -> dict[str, Any]:
     row: dict[str, Any] = {"sources_s": time.perf_counter() - started}
     text = ""
     for piece in baseline.stream(messages):
+        if not isinstance(piece, str):  # the model's notes (its place in line, certainty)
+            continue
         if not text:
             row["first_token_s"] = time.perf_counter() - started
         text += piece

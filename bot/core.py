@@ -26,7 +26,7 @@ from bot.citations import (
 )
 from bot.conversation import History, QuestionRewriter
 from bot.copying import CopyRule
-from bot.generation import Generator, GeneratorUnavailable, Message, Waiting
+from bot.generation import Certainty, Generator, GeneratorUnavailable, Message, Waiting
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.texts import according_to
@@ -91,6 +91,8 @@ class Answer:
     query: str = ""  # what was searched for: the question, rewritten when it was a follow-up
     draft: str = ""  # what the model wrote (markers cleaned), shown or not
     checks: list[str] = field(default_factory=list)  # the verification checks it failed
+    # the probability the model gave each token of its draft (empty: not known)
+    probabilities: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an answer (CLI --json, HTTP API)."""
@@ -159,6 +161,7 @@ class Bot:
         rewriter: QuestionRewriter | None = None,
         verifier: Verifier | None = None,
         min_grounding: float = 0.0,
+        min_confidence: dict[str, float] | None = None,
         prompt: str = "answer",
         copy_arabic: bool = False,
     ) -> None:
@@ -177,7 +180,8 @@ class Bot:
         self.min_relevance = min_relevance
         # the verification stage; its grounding check compares by the retriever's embedder
         self.verifier = verifier or Verifier(similarity=self.similarity,
-                                             min_grounding=min_grounding)  # fmt: skip
+                                             min_grounding=min_grounding,
+                                             min_confidence=min_confidence)  # fmt: skip
         # told of every finished answer (the server's metrics and audit log)
         self.listeners: list[Callable[[Answer], None]] = []
 
@@ -227,7 +231,7 @@ class Bot:
             passages = self.focus.focus(question, passages)
         timings["retrieval"] = time.perf_counter() - started - timings.get("rewrite", 0.0)
         yield Sources(passages, language, query=question)
-        raw = ""
+        raw, certainty = "", None
         markers = MarkerFilter(len(passages))
         # a question that gives the assistant orders is not a question about the articles
         if passages and self.relevant(passages) and not is_instruction(question):
@@ -243,6 +247,9 @@ class Bot:
                     if isinstance(piece, Waiting):
                         yield Queued(piece.ahead)
                         continue
+                    if isinstance(piece, Certainty):
+                        certainty = piece
+                        continue
                     if not raw:
                         timings["first_token"] = time.perf_counter() - started
                     raw += piece
@@ -251,7 +258,7 @@ class Bot:
             if rest := markers.flush():
                 yield Token(rest)
         timings["total"] = time.perf_counter() - started
-        answer = self.finish(question, language, raw, passages, timings)
+        answer = self.finish(question, language, raw, passages, timings, certainty)
         answer.question, answer.query = original, question
         if not answer.refused and (dated := cited_dates(answer, language)):
             answer.text = f"{answer.text}\n\n{dated}"  # what it rests on, and when it was said
@@ -280,15 +287,19 @@ class Bot:
         raw: str,
         passages: list[Passage],
         timings: dict[str, float],
+        certainty: Certainty | None = None,
     ) -> Answer:
         """Turn the model's draft into an Answer: valid markers only, a citation even when
         the model gave none, then the verification stage: a draft that fails a check becomes
         a plain refusal in the question's language, which keeps the sources found."""
         text = drop_invalid_markers(normalize_markers(raw), len(passages))
 
+        probabilities = certainty.probabilities if certainty else ()
+
         def declined(failed: list[str], draft: str) -> Answer:
             return Answer(question, language, REFUSALS[language], [], passages, refused=True,
-                          timings=timings, draft=draft, checks=failed)  # fmt: skip
+                          timings=timings, draft=draft, checks=failed,
+                          probabilities=probabilities)  # fmt: skip
 
         if not passages or not text or is_refusal(text):
             return declined([], "")  # the model's own refusal: no draft to withdraw
@@ -296,13 +307,14 @@ class Bot:
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         text, passages = renumber(text, passages)
         citations = build_citations(text, passages)
-        draft = Draft(question, language, text, passages, [c.passage for c in citations])
+        draft = Draft(question, language, text, passages, [c.passage for c in citations],
+                      probabilities)  # fmt: skip
         failed = self.verifier.failures(draft)
         if self.verifier.declines(failed):
             return declined(failed, text)
         return Answer(question, language, text, citations, passages,
                       unverified_numbers(text, draft.cited), timings=timings, draft=text,
-                      checks=failed)  # fmt: skip
+                      checks=failed, probabilities=probabilities)  # fmt: skip
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""

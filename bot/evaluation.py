@@ -103,13 +103,15 @@ def evaluate(
             }  # fmt: skip
             scores = retrieval_scores(ranked, case.sources) if case.sources else {}
             if bot is not None and number < answered:
-                answer = bot.ask(case.question).to_dict()
+                asked = bot.ask(case.question)
+                answer = asked.to_dict()
                 citations = [{"n": c["n"], "file": c["file"], "sentence": c["sentence"]}
                              for c in answer["citations"]]  # fmt: skip
                 row |= {"answer": answer["answer"], "refused": answer["refused"],
                         "citations": citations, "unverified": answer["unverified"],
                         "draft": answer["draft"], "checks_failed": answer["checks_failed"],
-                        "timings": answer["timings"]}  # fmt: skip
+                        "timings": answer["timings"],
+                        "probabilities": [round(p, 4) for p in asked.probabilities]}  # fmt: skip
                 scores |= score_answer(case, answer)
             row["scores"] = scores
             rows.append(row)

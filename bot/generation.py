@@ -20,7 +20,8 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 
 class Generator(Protocol):
     """Chat messages in, text out (greedy: the same question gives the same answer). With
-    `copy`, a model run here writes only what the rule allows (bot/copying.py)."""
+    `copy`, a model run here writes only what the rule allows (bot/copying.py). A stream may
+    also yield notes that are not text: `Waiting` before it, `Certainty` after it."""
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str: ...
 
@@ -34,6 +35,28 @@ class Waiting:
     """Yielded by a model's stream, before any text, while other questions are ahead of it."""
 
     ahead: int
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """Yielded by a model's stream after its whole text (models run here): the probability
+    the model gave each token it wrote, its likeliest (greedy), for the confidence check."""
+
+    probabilities: tuple[float, ...]
+
+
+class TokenProbabilities:
+    """A llama.cpp logits processor that changes nothing: it notes the probability of the
+    likeliest next token (a softmax over the scores it is given) at every step."""
+
+    def __init__(self) -> None:
+        self.seen: list[float] = []
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import numpy as np
+
+        self.seen.append(float(1.0 / np.sum(np.exp(scores - np.max(scores)))))
+        return scores
 
 
 class Turns:
@@ -123,7 +146,7 @@ class OneAtATime:
 
 
 def text_of(pieces: Iterator[Any]) -> str:
-    """A model's stream read whole, without its `Waiting` notes."""
+    """A model's stream read whole, without its `Waiting` and `Certainty` notes."""
     return "".join(piece for piece in pieces if isinstance(piece, str))
 
 
@@ -235,12 +258,12 @@ class LlamaCppGenerator(OneAtATime):
     def _stream(
         self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
     ) -> Iterator[str]:
-        processors = None
-        if copy is not None:
-            from llama_cpp import LogitsProcessorList
+        from llama_cpp import LogitsProcessorList
 
-            decoding = CopyDecoding(copy, self._llm.detokenize, self._stops)
-            processors = LogitsProcessorList([decoding])
+        noted = TokenProbabilities()  # last: the probabilities of what may be written
+        processors = LogitsProcessorList([noted])
+        if copy is not None:
+            processors.insert(0, CopyDecoding(copy, self._llm.detokenize, self._stops))
         self._states.resume(messages)
         chunks = self._llm.create_chat_completion(
             messages=messages, max_tokens=max_new_tokens, temperature=0.0, stream=True,
@@ -253,6 +276,7 @@ class LlamaCppGenerator(OneAtATime):
                     yield text
         finally:
             self._states.remember()
+        yield Certainty(tuple(noted.seen))
 
 
 class TransformersGenerator(OneAtATime):

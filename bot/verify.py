@@ -7,8 +7,9 @@ the sources it found on screen so the user can read them."""
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.citations import CITATION_PATTERN, other_year, unverified_numbers
@@ -48,6 +49,7 @@ class Draft:
     text: str  # markers normalised, every one valid
     passages: Sequence[Passage]  # all the model read
     cited: Sequence[Passage]  # those its markers name
+    probabilities: Sequence[float] = ()  # the model's for each token it wrote (may be unknown)
 
 
 def support(draft: Draft) -> float:
@@ -77,6 +79,21 @@ def new_numbers(draft: Draft) -> list[str]:
     """Numbers of the draft that none of the passages it read has, in digits or in words (a
     figure of the question repeated counts too: the question is not a source)."""
     return unverified_numbers(draft.text, draft.passages)
+
+
+def confidence(draft: Draft) -> float | None:
+    """How sure the model was of the draft, token by token: the geometric mean of the
+    probabilities it gave the tokens it wrote (its last step, the end of the answer, left
+    out); None when they are not known (a model server)."""
+    steps = list(draft.probabilities[:-1] or draft.probabilities)
+    if not steps:
+        return None
+    return math.exp(sum(math.log(max(p, 1e-9)) for p in steps) / len(steps))
+
+
+def unsure(draft: Draft, floor: float) -> bool:
+    sure = confidence(draft)
+    return sure is not None and sure < floor
 
 
 def instructions(draft: Draft) -> bool:
@@ -110,10 +127,12 @@ class Verifier:
         decline: Sequence[str] | None = None,
         similarity: Similarity | None = None,
         min_grounding: float = 0.0,
+        min_confidence: Mapping[str, float] | None = None,
     ) -> None:
         self.min_support = min_support
         self.similarity = similarity
         self.min_grounding = min_grounding
+        self.min_confidence = dict(min_confidence or {})  # by the draft's language
         self.checks = [
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
@@ -127,6 +146,9 @@ class Verifier:
                 "grounding",
                 lambda d: self.min_grounding > 0 and self.grounding(d) < self.min_grounding,
             ),  # fmt: skip
+            # the model was unsure of what it wrote: a name it could not spell, a figure it
+            # hesitated over (measured by language: English answers translate their sources)
+            Check("confidence", lambda d: unsure(d, self.min_confidence.get(d.language, 0.0))),
         ]
         names = [c.name for c in self.checks]
         unknown = set(decline or ()) - set(names)

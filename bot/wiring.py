@@ -122,6 +122,7 @@ def build_bot(
         rewriter=QuestionRewriter(generator),
         # measured on EmbeddingGemma's scale; e5's is another
         min_grounding=settings.min_grounding if settings.embedder == "gemma" else 0.0,
+        min_confidence={"ar": settings.min_confidence_ar, "en": settings.min_confidence_en},
         copy_arabic=settings.copy_arabic,
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from langchain_core.embeddings import Embeddings
 
 from bot.copying import CopyRule
-from bot.generation import OneAtATime
+from bot.generation import Certainty, OneAtATime, text_of
 from retrieval.arabic import tokenize
 
 
@@ -46,10 +46,13 @@ class HashEmbeddings(Embeddings):
 
 
 class ScriptedGenerator:
-    """Replies with the scripted texts in order, word by word, and records what it was asked."""
+    """Replies with the scripted texts in order, word by word, and records what it was asked.
+    With `probabilities`, each reply ends with them as a model run here says how sure it was
+    (`Certainty`)."""
 
-    def __init__(self, *replies: str) -> None:
+    def __init__(self, *replies: str, probabilities: tuple[float, ...] | None = None) -> None:
         self.replies = list(replies)
+        self.probabilities = probabilities
         self.requests: list[list[dict[str, str]]] = []
         self.copies: list[CopyRule | None] = []  # the copy rule of each request
 
@@ -71,9 +74,11 @@ class ScriptedGenerator:
             raise AssertionError(f"a model copying from the passages cannot write {reply!r}")
         for index, word in enumerate(reply.split(" ")):
             yield word if index == 0 else " " + word
+        if self.probabilities is not None:
+            yield Certainty(self.probabilities)  # type: ignore[misc]
 
     def generate(self, messages: list[dict[str, str]], max_new_tokens: int = 256) -> str:
-        return "".join(self.stream(messages, max_new_tokens))
+        return text_of(self.stream(messages, max_new_tokens))
 
 
 class OneAtATimeEcho(OneAtATime):

@@ -90,6 +90,23 @@ def test_a_number_of_another_passage_than_the_cited_one_is_flagged(seeded_retrie
     assert not answer.refused and answer.unverified == [other]
 
 
+def test_a_draft_the_model_was_unsure_of_is_declined_and_keeps_its_sources(
+    seeded_retriever,
+) -> None:
+    """The model's token probabilities come after its text; a draft below its language's
+    floor is declined (check "confidence"), keeping the draft and the sources found."""
+    reply = "بلغت 240.1 مليار دولار [1]."
+    unsure = ScriptedGenerator(reply, probabilities=(0.9, 0.3, 0.4, 0.5, 1.0))
+    bot = Bot(seeded_retriever, unsure, min_confidence={"ar": 0.7})
+    answer = bot.ask(AR_TRADE)
+    assert answer.refused and answer.checks == ["confidence"] and answer.draft == reply
+    assert answer.text == REFUSALS["ar"] and len(answer.passages) == 4
+    assert answer.probabilities == (0.9, 0.3, 0.4, 0.5, 1.0)
+    sure = ScriptedGenerator(reply, probabilities=(0.9, 0.95, 0.8, 0.99, 0.2))
+    answer = Bot(seeded_retriever, sure, min_confidence={"ar": 0.7}).ask(AR_TRADE)
+    assert not answer.refused and answer.text == reply
+
+
 def test_json_shape(seeded_retriever) -> None:
     bot, _ = make_bot(seeded_retriever, "بلغت 240.1 مليار دولار [1].")
     data = bot.ask(AR_TRADE).to_dict()

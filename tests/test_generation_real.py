@@ -84,3 +84,24 @@ def test_transformers_loads_the_same_gguf_and_streams() -> None:
 
 def test_llama_cpp_copies_the_answer_from_the_passages(llama) -> None:
     assert "صفاقس" in copied(llama)
+
+
+def test_the_model_notes_how_sure_it_was_of_each_token(llama) -> None:
+    """After its text, a llama.cpp stream says the probability the model gave each token it
+    wrote; a figure plainly stated in a passage is written surely (above the Arabic floor of
+    the confidence check)."""
+    from bot.generation import Certainty
+    from bot.settings import Settings
+    from bot.verify import Draft, confidence
+
+    passages = "\n\n".join(f"[{n}] {p}" for n, p in enumerate(PASSAGES, 1))
+    olive = chat_messages("answer", "ar", passages=passages, question="كم بلغ محصول الزيتون؟")
+    pieces = list(llama.stream(olive, max_new_tokens=24))
+    *text, certainty = pieces
+    assert isinstance(certainty, Certainty) and all(isinstance(p, str) for p in text)
+    assert "340" in "".join(text)
+    written = len(llama._llm.tokenize("".join(text).encode(), add_bos=False))
+    assert abs(len(certainty.probabilities) - (written + 1)) <= 2, "a token each, and the end"
+    assert all(0.0 < p <= 1.0 for p in certainty.probabilities)
+    draft = Draft("?", "ar", "".join(text), [], [], certainty.probabilities)
+    assert confidence(draft) > Settings().min_confidence_ar

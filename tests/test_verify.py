@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.texts import TEXT
-from bot.verify import Draft, Verifier, new_numbers, skeleton, support
+from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support
 from retrieval.documents import Passage
 
 SOURCE = Passage(
@@ -102,6 +102,24 @@ def test_a_number_the_passage_writes_in_words_is_a_known_number() -> None:
     hundred = Passage(text="قبل مائة عام، وبلغ 22،338،618 رقما.", doc_id="j", title="t",
                       source="g.txt", start=0, end=34)  # fmt: skip
     assert new_numbers(Draft("?", "en", "100 years; 22,338,618 [1].", [hundred], [hundred])) == []
+
+
+def test_a_draft_the_model_wrote_unsurely_is_declined_by_its_language_floor() -> None:
+    """The geometric mean of the draft's token probabilities, its last step (the end of the
+    answer) left out, against a floor for the draft's language; unknown probabilities (a
+    model server) and no floor never fail."""
+    verifier = Verifier(min_confidence={"ar": 0.7, "en": 0.8})
+    sure = replace(draft("بلغت 12.5 مليون طن [1]."), probabilities=(0.9, 0.9, 0.9, 0.01))
+    assert confidence(sure) == pytest.approx(0.9) and verifier.failures(sure) == []
+    mixed = replace(sure, probabilities=(1.0, 0.25, 1.0, 1.0))  # one token of four at 1/4
+    assert confidence(mixed) == pytest.approx(0.25 ** (1 / 3))
+    assert verifier.failures(mixed) == ["confidence"]
+    between = replace(sure, probabilities=(0.75, 0.75, 1.0))
+    assert verifier.failures(between) == [], "Arabic: 0.75 is above 0.7"
+    english = draft("Exports reached 12.5 million tonnes [1].", "How much?", "en")
+    assert verifier.failures(replace(english, probabilities=(0.75, 0.75, 1.0))) == ["confidence"]
+    assert confidence(english) is None and verifier.failures(english) == [], "not known"
+    assert Verifier().failures(mixed) == [], "no floor: off"
 
 
 def test_every_check_has_a_reason_in_both_languages() -> None:
