@@ -30,7 +30,7 @@ from bot.generation import Certainty, Generator, GeneratorUnavailable, Message, 
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.texts import according_to
-from bot.verify import Draft, Verifier
+from bot.verify import Draft, Verifier, confidence
 from prompts import chat_messages
 from retrieval.dates import Filters
 from retrieval.documents import Passage
@@ -94,6 +94,14 @@ class Answer:
     # the probability the model gave each token of its draft (empty: not known)
     probabilities: tuple[float, ...] = ()
 
+    def confidence(self) -> float | None:
+        """How sure the model was of its draft; None when not known."""
+        if not self.draft or not self.probabilities:
+            return None
+        sure = confidence(Draft(self.question, self.language, self.draft, [], [],
+                                self.probabilities))  # fmt: skip
+        return None if sure is None else round(sure, 3)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an answer (CLI --json, HTTP API)."""
         return {
@@ -115,6 +123,8 @@ class Answer:
             # what the model wrote, and the checks it failed (a declined draft is kept here)
             "draft": self.draft,
             "checks_failed": self.checks,
+            # how sure the model was of the draft (its tokens' geometric-mean probability)
+            "confidence": self.confidence(),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 

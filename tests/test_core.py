@@ -102,6 +102,8 @@ def test_a_draft_the_model_was_unsure_of_is_declined_and_keeps_its_sources(
     assert answer.refused and answer.checks == ["confidence"] and answer.draft == reply
     assert answer.text == REFUSALS["ar"] and len(answer.passages) == 4
     assert answer.probabilities == (0.9, 0.3, 0.4, 0.5, 1.0)
+    geometric_mean = (0.9 * 0.3 * 0.4 * 0.5) ** 0.25  # the last step, the end, left out
+    assert answer.to_dict()["confidence"] == pytest.approx(geometric_mean, abs=1e-3)
     sure = ScriptedGenerator(reply, probabilities=(0.9, 0.95, 0.8, 0.99, 0.2))
     answer = Bot(seeded_retriever, sure, min_confidence={"ar": 0.7}).ask(AR_TRADE)
     assert not answer.refused and answer.text == reply
@@ -113,6 +115,7 @@ def test_json_shape(seeded_retriever) -> None:
     citation = data["citations"][0]
     assert set(citation) >= {"n", "doc_id", "title", "file", "start", "end", "text", "score"}
     assert citation["file"].startswith("000_") and citation["end"] > citation["start"]
+    assert data["confidence"] is None, "a model that does not say how sure it was"
 
 
 @pytest.mark.parametrize("question", ["", "   \n", "x" * 2001])
