@@ -96,10 +96,7 @@ class Answer:
 
     def confidence(self) -> float | None:
         """How sure the model was of its draft; None when not known."""
-        if not self.draft or not self.probabilities:
-            return None
-        sure = confidence(Draft(self.question, self.language, self.draft, [], [],
-                                self.probabilities))  # fmt: skip
+        sure = confidence(self.probabilities) if self.draft else None
         return None if sure is None else round(sure, 3)
 
     def to_dict(self) -> dict[str, Any]:

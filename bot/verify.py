@@ -81,18 +81,18 @@ def new_numbers(draft: Draft) -> list[str]:
     return unverified_numbers(draft.text, draft.passages)
 
 
-def confidence(draft: Draft) -> float | None:
-    """How sure the model was of the draft, token by token: the geometric mean of the
+def confidence(probabilities: Sequence[float]) -> float | None:
+    """How sure the model was of a draft, token by token: the geometric mean of the
     probabilities it gave the tokens it wrote (its last step, the end of the answer, left
     out); None when they are not known (a model server)."""
-    steps = list(draft.probabilities[:-1] or draft.probabilities)
+    steps = list(probabilities[:-1] or probabilities)
     if not steps:
         return None
     return math.exp(sum(math.log(max(p, 1e-9)) for p in steps) / len(steps))
 
 
 def unsure(draft: Draft, floor: float) -> bool:
-    sure = confidence(draft)
+    sure = confidence(draft.probabilities)
     return sure is not None and sure < floor
 
 

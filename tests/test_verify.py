@@ -110,15 +110,16 @@ def test_a_draft_the_model_wrote_unsurely_is_declined_by_its_language_floor() ->
     model server) and no floor never fail."""
     verifier = Verifier(min_confidence={"ar": 0.7, "en": 0.8})
     sure = replace(draft("بلغت 12.5 مليون طن [1]."), probabilities=(0.9, 0.9, 0.9, 0.01))
-    assert confidence(sure) == pytest.approx(0.9) and verifier.failures(sure) == []
+    assert confidence(sure.probabilities) == pytest.approx(0.9) and verifier.failures(sure) == []
     mixed = replace(sure, probabilities=(1.0, 0.25, 1.0, 1.0))  # one token of four at 1/4
-    assert confidence(mixed) == pytest.approx(0.25 ** (1 / 3))
+    assert confidence(mixed.probabilities) == pytest.approx(0.25 ** (1 / 3))
     assert verifier.failures(mixed) == ["confidence"]
     between = replace(sure, probabilities=(0.75, 0.75, 1.0))
     assert verifier.failures(between) == [], "Arabic: 0.75 is above 0.7"
     english = draft("Exports reached 12.5 million tonnes [1].", "How much?", "en")
     assert verifier.failures(replace(english, probabilities=(0.75, 0.75, 1.0))) == ["confidence"]
-    assert confidence(english) is None and verifier.failures(english) == [], "not known"
+    assert confidence(english.probabilities) is None, "not known"
+    assert verifier.failures(english) == []
     assert Verifier().failures(mixed) == [], "no floor: off"
 
 
