@@ -118,8 +118,10 @@ def message_html(
     if answer is not None and answer.refused and answer.draft and answer.checks:
         reasons = "، ".join if language == "ar" else ", ".join
         why = reasons(TEXT[language][f"check_{name}"] for name in answer.checks)
+        # its markers still lead to the passages it cited, all on screen below
+        withdrawn = _link_markers(answer.draft, turn, len(passages))
         parts.append(
-            f'<div class="withdrawn" role="note"><del>{_link_markers(answer.draft, turn, 0)}</del>'
+            f'<div class="withdrawn" role="note"><del>{withdrawn}</del>'
             f"<div>{escape(TEXT[language]['withdrawn'].format(reasons=why))}</div></div>"
         )
     if answer is not None and answer.unverified:

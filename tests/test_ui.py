@@ -31,6 +31,8 @@ def test_a_withdrawn_draft_stays_visible_with_its_reason_and_the_sources(seeded_
     assert answer is not None and answer.refused
     assert "I could not find this in the articles." in final
     assert "<del>Trade reached 250.7 billion dollars" in final, "what the user saw stays"
+    withdrawn = final.split("<del>")[1].split("</del>")[0]
+    assert '<a class="cite" href="#sanad-1-1">[1]</a>' in withdrawn, "it shows what it cited"
     assert "a figure that none of the passages has" in final
     assert ">Passages found<" in final and 'id="sanad-1-4"' in final, "every source stays"
 
