@@ -131,11 +131,10 @@ def table(results: dict) -> str:
                      f"{r['search_ms_p95']:.1f} | {r['sources_ms_p50']:.1f} | "
                      f"{r['sources_ms_p95']:.1f} |")  # fmt: skip
     lines.append("\nsearch: question → ranked passages (query embedded by the configured "
-                 "embedder, EmbeddingGemma by default; Chroma HNSW, BM25, "
-                 "fusion); sources shown: the same plus the sentence windows (every sentence of "
-                 "the "
-                 "found passages embedded, none cached), i.e. what the chat shows before the "
-                 "model starts.")  # fmt: skip
+                 "embedder, EmbeddingGemma by default; Chroma HNSW, BM25, fusion); sources "
+                 "shown: the same plus the sentence windows (every sentence of the found "
+                 "passages embedded, none cached), i.e. what the chat shows before the model "
+                 "starts.")  # fmt: skip
     return "\n".join(lines)
 
 
