@@ -22,7 +22,7 @@ settings = Settings()
 testset = select(dev_sets(settings)[NAME], N, SEED, unanswerable_share=0.2)
 store, _ = index_corpus(testset, settings)
 bot = build_bot(settings, store=store)
-bot.min_relevance = None  # asked all the same: the floor is applied below, per value
+bot.min_relevance = {}  # asked all the same: the floor is applied below, per value
 bot.warm_up()
 rows = []
 for case in testset.cases:
@@ -30,7 +30,10 @@ for case in testset.cases:
     closest = max((p.scores.get("sentence", p.score) for p in sources.passages), default=0.0)
     row = {"q": case.question, "unanswerable": case.unanswerable, "closest": round(closest, 4),
            "refused": answer.refused, "right": 0.0 if answer.refused or case.unanswerable
-           else contains_answer(answer.text, case.answers)}  # fmt: skip
+           else contains_answer(answer.text, case.answers),
+           "draft": answer.draft, "checks": answer.checks,
+           "draft_right": 0.0 if case.unanswerable
+           else contains_answer(answer.draft, case.answers)}  # fmt: skip
     rows.append(row)
     print(json.dumps(row, ensure_ascii=False), flush=True)
 answerable = [r for r in rows if not r["unanswerable"]]

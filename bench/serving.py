@@ -183,13 +183,14 @@ def table(s: dict) -> str:
         f"| full answer, median (one by one) | {s['total_s_median']:.2f} s |",
         f"| after a client dropped its stream: the next question's first token / answer | "
         f"{s['after_drop_first_token_s'] or 0:.2f} s / {s['after_drop_total_s']:.2f} s |",
+    ] + ([] if not s["chats_at_once"] else [  # --rounds 0: no chats at once
         f"| eight chats at once: places in the model's line told | "
         f"{', '.join(map(str, s['eight_at_once_places_told']))} |",
         f"| eight chats at once: full answer median / p95 ({s['chats_at_once']} chats) | "
         f"{s['eight_at_once_total_s_median']:.1f} s / {s['eight_at_once_total_s_p95']:.1f} s |",
         f"| eight chats at once: sources event, median | "
         f"{s['eight_at_once_sources_ms_median']:.0f} ms |",
-    ])  # fmt: skip
+    ]))  # fmt: skip
 
 
 if __name__ == "__main__":

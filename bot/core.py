@@ -164,7 +164,7 @@ class Bot:
         generator: Generator,
         max_new_tokens: int = 256,
         focus: SentenceFocus | None = None,
-        min_relevance: float | None = None,
+        min_relevance: dict[str, float] | None = None,
         rewriter: QuestionRewriter | None = None,
         verifier: Verifier | None = None,
         min_grounding: float = 0.0,
@@ -182,9 +182,10 @@ class Bot:
         self.generator = generator
         self.max_new_tokens = max_new_tokens
         self.focus = focus
-        # Below this similarity between the question and its best passage, the articles are
-        # about something else: decline without asking the model, which would guess.
-        self.min_relevance = min_relevance
+        # Below this similarity between the question and its best passage (by the question's
+        # language), the articles are about something else: decline without asking the model,
+        # which would guess. None, or 0 for a language: always ask.
+        self.min_relevance = min_relevance or {}
         # the verification stage; its grounding check compares by the retriever's embedder
         self.verifier = verifier or Verifier(similarity=self.similarity,
                                              min_grounding=min_grounding,
@@ -241,7 +242,7 @@ class Bot:
         raw, certainty = "", None
         markers = MarkerFilter(len(passages))
         # a question that gives the assistant orders is not a question about the articles
-        if passages and self.relevant(passages) and not is_instruction(question):
+        if passages and self.relevant(passages, language) and not is_instruction(question):
             # closed at once when this stream is (a client that went away): the model stops
             # writing and is free for the next question, instead of when this is collected
             pieces = self.generator.stream(
@@ -277,15 +278,16 @@ class Bot:
                 log.exception("an answer listener failed")
         yield answer
 
-    def relevant(self, passages: Sequence[Passage]) -> bool:
-        """Whether the best passage is close enough to the question to be worth reading."""
-        if self.min_relevance is None:
+    def relevant(self, passages: Sequence[Passage], language: Language) -> bool:
+        """Whether the best passage is close enough to a question in `language` to be worth
+        reading."""
+        if not (floor := self.min_relevance.get(language)):
             return True
         # the question's cosine to its closest sentence (or passage): how close in meaning,
         # not how many of its words a sentence shares
         best = max(p.scores.get("sentence", p.score) if self.focus else p.scores.get("dense", 1.0)
                    for p in passages)  # fmt: skip
-        return best >= self.min_relevance
+        return best >= floor
 
     def finish(
         self,

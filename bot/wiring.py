@@ -118,7 +118,7 @@ def build_bot(
         generator,
         settings.max_new_tokens,
         focus=focus,
-        min_relevance=settings.min_relevance or None,
+        min_relevance=settings.relevance_floors,
         rewriter=QuestionRewriter(generator),
         # measured on EmbeddingGemma's scale; e5's is another
         min_grounding=settings.min_grounding if settings.embedder == "gemma" else 0.0,

@@ -46,7 +46,7 @@ def sanad(e5, llama, tmp_path_factory) -> Iterator[dict]:
     indexer = Indexer(store, Chunker(window_count=e5.token_count))
     indexer.ingest([ROOT / "seeds"])
     bot = Bot(HybridRetriever(store=store, k=settings.top_k, fetch_k=settings.fetch_k), llama,
-              focus=SentenceFocus(e5), min_relevance=settings.min_relevance,
+              focus=SentenceFocus(e5), min_relevance=settings.relevance_floors,
               rewriter=QuestionRewriter(llama))  # fmt: skip
     feedback = FeedbackStore(data / "feedback.sqlite3")
     library = Library(store, indexer, data / "uploads")

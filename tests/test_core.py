@@ -153,15 +153,25 @@ def test_an_answer_about_a_year_its_sources_never_mention_is_declined(seeded_ret
 
 def test_off_topic_questions_are_declined_without_asking_the_model(seeded_retriever) -> None:
     generator = ScriptedGenerator("Paris [1].")
-    bot = Bot(seeded_retriever, generator, min_relevance=1.01)
+    bot = Bot(seeded_retriever, generator, min_relevance={"ar": 1.01, "en": 1.01})
     answer = bot.ask("What is the capital of France?")
     assert answer.refused and answer.text == "I could not find this in the articles."
     assert generator.requests == [], "the model was asked anyway"
     assert "first_token" not in answer.timings
-    relaxed = Bot(
-        seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."), min_relevance=-1
-    )
+    relaxed = Bot(seeded_retriever, ScriptedGenerator("بلغت 240.1 مليار دولار [1]."),
+                  min_relevance={"ar": -1, "en": -1})  # fmt: skip
     assert not relaxed.ask(AR_TRADE).refused
+
+
+def test_the_relevance_floor_is_the_question_languages(seeded_retriever) -> None:
+    """An English question over Arabic sentences scores lower than the same in Arabic: each
+    language has its own floor."""
+    generator = ScriptedGenerator("بلغت 240.1 مليار دولار [1].")
+    bot = Bot(seeded_retriever, generator, min_relevance={"ar": 1.01, "en": -1})
+    assert bot.ask(AR_TRADE).refused
+    assert generator.requests == [], "the Arabic question was read below the Arabic floor"
+    bot.ask("How much was China-Russia trade worth in 2023?")
+    assert len(generator.requests) == 1, "the English question was not read above its floor"
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,7 @@ def test_the_runner_scores_rows_and_writes_the_report(hash_indexer: Indexer, tmp
     path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
     testset = load_testset(path, ROOT / "seeds", tmp_path)
     generator = ScriptedGenerator("بلغت 240.1 مليار دولار [1].", "بلغت 12 مليار [1].")
-    settings = Settings(min_relevance=0, sentence_windows=False)
+    settings = Settings(min_relevance_ar=0, min_relevance_en=0, sentence_windows=False)
     options = EvalOptions(retrievers=["hybrid", "keyword"], answer_limit=1)
     results = evaluate(testset, hash_indexer.store, settings, options, generator=generator)
     trade, cup = results["hybrid"]
@@ -227,7 +227,7 @@ def test_the_report_counts_what_each_check_threw_away_and_stopped(hash_indexer, 
         "بلغت قيمة التجارة 777 مليار دولار [1].",  # wrong: a number in no passage
         "فاز منتخب 1930 بكأس العالم [1].",  # unanswerable: a number in no passage
     )
-    settings = Settings(min_relevance=0, sentence_windows=False)
+    settings = Settings(min_relevance_ar=0, min_relevance_en=0, sentence_windows=False)
     rows = evaluate(testset, hash_indexer.store, settings, EvalOptions(), generator=generator)
     right, wrong, none = rows["hybrid"]
     assert right["checks_failed"] == [] and right["scores"]["contains_answer"] == 1.0
