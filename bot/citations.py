@@ -123,6 +123,22 @@ def other_year(answer: str, question: str) -> bool:
     return bool(asked and given and not asked & given)
 
 
+def year_not_cited(question: str, cited: Sequence[Passage]) -> bool:
+    """The question asks about a year that none of the cited passages names, in its text or as
+    its article's date: they tell of another time (a meeting of another year, another
+    hurricane's winds), whatever the answer says."""
+    asked = set(YEAR.findall(normalize(question)))
+    if not asked or not cited:
+        return False
+    for passage in cited:
+        named = set(YEAR.findall(normalize(passage.text)))
+        if passage.published and passage.date:
+            named.add(passage.date[:4])
+        if asked & named:
+            return False
+    return True
+
+
 def _overlap(answer_tokens: set[str], text: str) -> float:
     tokens = set(tokenize(text))
     numbers = {t for t in answer_tokens & tokens if t[0].isdigit()}

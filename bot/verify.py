@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.citations import CITATION_PATTERN, other_year, unverified_numbers
+from bot.citations import CITATION_PATTERN, other_year, unverified_numbers, year_not_cited
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
@@ -137,6 +137,7 @@ class Verifier:
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
+            Check("when", lambda d: year_not_cited(d.question, d.cited)),  # another year's news
             Check("echo", restates),  # the question said back, no fact in it
             # Arabic words that none of its sources has: invented (English answers translate)
             Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),

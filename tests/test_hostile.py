@@ -204,8 +204,9 @@ def test_eight_chats_at_once_each_get_their_own_whole_answer(
     assert set(answers) == set(QUESTIONS)
     for question, reply in QUESTIONS.items():
         assert answers[question]["question"] == question
-        # the reply, then the date of a dated article it cites, if any
-        assert answers[question]["answer"].split("\n\n")[0] == reply, question
+        # its own reply, whole (the model's draft: the hash embedder's passages may not hold
+        # the year asked, and then the verification declines it)
+        assert answers[question]["draft"] == reply, question
 
 
 def test_the_echo_model_would_notice_two_callers_at_once() -> None:

@@ -37,7 +37,9 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
     [
         ("Exports reached 12.5 million tonnes in 2023 [1].", "How much in 2023?", "en", []),
         ("Exports reached 14 million tonnes [1].", "How much wheat?", "en", ["numbers"]),
-        ("Exports reached 12.5 million tonnes in 2023 [1].", "How much in 2022?", "en", ["year"]),
+        ("Exports reached 12.5 million tonnes in 2023 [1].", "How much in 2022?", "en",
+         ["year", "when"]),  # and its passage tells of 2023, not 2022
+        ("بلغت 12.5 مليون طن [1].", "كم بلغت صادرات القمح في عام 2024؟", "ar", ["when"]),
         ("قال ماكرون إن باريس سترد [1].", "ماذا قال؟", "ar", ["support"]),
         ("Macron said Paris would respond [1].", "What was said?", "en", []),
         ("I am an AI assistant and cannot say [1].", "What was said?", "en", ["instructions"]),
@@ -50,6 +52,19 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
 )  # fmt: skip
 def test_each_check_fails_the_drafts_it_is_for(text, question, language, failed) -> None:
     assert Verifier().failures(draft(text, question, language)) == failed
+
+
+def test_a_year_asked_about_may_stand_in_the_cited_passage_or_be_its_articles_date() -> None:
+    question = "كم بلغت صادرات القمح في عام 2024؟"
+    assert "when" in Verifier().failures(draft("بلغت 12.5 مليون طن [1].", question))
+    published = replace(SOURCE, date="2024-04-09", date_from="text")
+    cited = draft("بلغت 12.5 مليون طن [1].", question, cited=(published,))
+    assert "when" not in Verifier().failures(cited), "an article of 2024 tells of 2024"
+    indexed = replace(SOURCE, date="2024-04-09", date_from="ingested")
+    cited = draft("بلغت 12.5 مليون طن [1].", question, cited=(indexed,))
+    assert "when" in Verifier().failures(cited), "the day it was indexed is not the article's"
+    both = draft("بلغت 12.5 مليون طن [1] وزار برلين [2].", question, cited=(SOURCE, OTHER))
+    assert "when" not in Verifier().failures(both), "one cited passage names 2024"
 
 
 def test_checks_can_be_measured_without_declining_and_unknown_ones_are_refused() -> None:
