@@ -124,14 +124,14 @@ def other_year(answer: str, question: str) -> bool:
 
 
 def year_not_cited(question: str, cited: Sequence[Passage]) -> bool:
-    """The question asks about a year that none of the cited passages names, in its text or as
-    its article's date: they tell of another time (a meeting of another year, another
-    hurricane's winds), whatever the answer says."""
+    """The question asks about a year that none of the cited passages names, in its text, its
+    article's title or as its article's date: they tell of another time (a meeting of another
+    year, another hurricane's winds), whatever the answer says."""
     asked = set(YEAR.findall(normalize(question)))
     if not asked or not cited:
         return False
     for passage in cited:
-        named = set(YEAR.findall(normalize(passage.text)))
+        named = set(YEAR.findall(normalize(f"{passage.title}\n{passage.text}")))
         if passage.published and passage.date:
             named.add(passage.date[:4])
         if asked & named:

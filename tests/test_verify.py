@@ -54,12 +54,15 @@ def test_each_check_fails_the_drafts_it_is_for(text, question, language, failed)
     assert Verifier().failures(draft(text, question, language)) == failed
 
 
-def test_a_year_asked_about_may_stand_in_the_cited_passage_or_be_its_articles_date() -> None:
+def test_a_year_asked_about_may_stand_in_the_cited_passage_its_title_or_date() -> None:
     question = "كم بلغت صادرات القمح في عام 2024؟"
     assert "when" in Verifier().failures(draft("بلغت 12.5 مليون طن [1].", question))
     published = replace(SOURCE, date="2024-04-09", date_from="text")
     cited = draft("بلغت 12.5 مليون طن [1].", question, cited=(published,))
     assert "when" not in Verifier().failures(cited), "an article of 2024 tells of 2024"
+    titled = replace(SOURCE, title="صادرات القمح في 2024")  # an undated article's headline
+    cited = draft("بلغت 12.5 مليون طن [1].", question, cited=(titled,))
+    assert "when" not in Verifier().failures(cited)
     indexed = replace(SOURCE, date="2024-04-09", date_from="ingested")
     cited = draft("بلغت 12.5 مليون طن [1].", question, cited=(indexed,))
     assert "when" in Verifier().failures(cited), "the day it was indexed is not the article's"
