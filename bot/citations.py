@@ -115,11 +115,16 @@ def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
+def years(text: str) -> set[str]:
+    """The years `text` names (in any digits)."""
+    return set(YEAR.findall(normalize(text)))
+
+
 def other_year(answer: str, question: str) -> bool:
     """The question asks about a year and the answer names other years but not that one: it
     answers for the wrong year (the passages often give several years' figures)."""
-    asked = set(YEAR.findall(normalize(question)))
-    given = set(YEAR.findall(normalize(CITATION_PATTERN.sub(" ", answer))))
+    asked = years(question)
+    given = years(CITATION_PATTERN.sub(" ", answer))
     return bool(asked and given and not asked & given)
 
 
@@ -127,11 +132,11 @@ def year_not_cited(question: str, cited: Sequence[Passage]) -> bool:
     """The question asks about a year that none of the cited passages names, in its text, its
     article's title or as its article's date: they tell of another time (a meeting of another
     year, another hurricane's winds), whatever the answer says."""
-    asked = set(YEAR.findall(normalize(question)))
+    asked = years(question)
     if not asked or not cited:
         return False
     for passage in cited:
-        named = set(YEAR.findall(normalize(f"{passage.title}\n{passage.text}")))
+        named = years(f"{passage.title}\n{passage.text}")
         if passage.published and passage.date:
             named.add(passage.date[:4])
         if asked & named:
