@@ -109,6 +109,31 @@ def arabic_first(bot, q, windows, copy=False):
     return english.strip(), first, time.perf_counter() - t0, arabic
 
 
+class Only:
+    """Only the k-th window (0-based) the inner focus finds; none when it finds fewer."""
+
+    def __init__(self, windows, k):
+        self.windows, self.k = windows, k
+
+    def focus(self, question, passages):
+        return self.windows[self.k : self.k + 1]
+
+
+def each_window(bot, focus, q):
+    """The "each" way: the question asked of every window alone; the answer that passes the checks
+    with the model's highest certainty is kept ("draft": the likeliest draft of all)."""
+    windows = focus.focus(q, bot.retriever.search(q))
+    answers = []
+    for k in range(len(windows)):
+        bot.focus = Only(windows, k)
+        answers.append(bot.ask(q))
+    drafts = [a for a in answers if a.draft and not is_refusal(a.draft)]
+    shown = [a for a in drafts if not a.refused]
+    best = max(drafts, key=lambda a: a.confidence() or 0.0, default=None)
+    kept = max(shown, key=lambda a: a.confidence() or 0.0, default=None)
+    return best, kept, answers
+
+
 class Ordered:
     """The windows in another order: "last" (best nearest the question, read last), "doc"
     (each article's windows in the article's order, articles best first); "" as found."""
@@ -163,10 +188,22 @@ for name, ts in sets.items():
                     "final": 0.0 if a.refused else contains_answer(a.text, c.answers),
                     "f1": token_f1(MARKER_GROUP.sub("", a.draft or ""), c.answers),
                 }
+            elif v == "each":
+                best, kept, answers = each_window(bot, focus_default, c.question)
+                row[v] = {
+                    "draft": best.draft if best else "",
+                    "answer": kept.text if kept else "",
+                    "all": [(a.draft, a.confidence(), a.checks) for a in answers],
+                    "refused": kept is None,
+                    "first": None,
+                    "total": time.perf_counter() - t0,
+                    "contains": contains_answer(best.draft, c.answers) if best else 0.0,
+                    "final": contains_answer(kept.text, c.answers) if kept else 0.0,
+                }
             elif v in ("arfirst", "copyen"):
                 passages = bot.retriever.search(c.question)
                 windows = focus_default.focus(c.question, passages)
-                if not windows or not bot.relevant(windows):
+                if not windows or not bot.relevant(windows, "en"):
                     windows = []
                 text, ft, total, arabic = arabic_first(bot, c.question, windows, v == "copyen")
                 row[v] = {

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.asking import wrong_kind
 from bot.citations import CITATION_PATTERN, other_year, unverified_numbers, year_not_cited
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
@@ -139,6 +140,8 @@ class Verifier:
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
             Check("when", lambda d: year_not_cited(d.question, d.cited)),  # another year's news
             Check("echo", restates),  # the question said back, no fact in it
+            # "how many …?" answered with no figure, "when …?" with no time
+            Check("kind", lambda d: wrong_kind(d.question, d.text)),
             # Arabic words that none of its sources has: invented (English answers translate)
             Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),
             # the passages it cites are not about what was asked (the question's own passage

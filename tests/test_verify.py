@@ -46,7 +46,14 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
         ("Exports rose from 9.8 to 12.5 million tonnes [1].", "How much?", "en",
          ["instructions", "numbers"]),  # 9.8: a number of the prompt's worked examples
         ("قال وزير الخارجية [1].", "ماذا قال وزير الخارجية؟", "ar", ["echo"]),
-        ("Wheat exports were reported [1].", "When were wheat exports reported?", "en", ["echo"]),
+        ("Wheat exports were reported [1].", "When were wheat exports reported?", "en",
+         ["echo", "kind"]),  # and no time is given for "when"
+        ("وزير الخارجية [1].", "بكم قفزت صادرات القمح؟", "ar", ["kind"]),  # no figure
+        ("Wheat exports reached four million tonnes [1].", "How much wheat?", "en", []),
+        ("ولد في تونس [1].", "متى ولد الوزير؟", "ar", ["kind"]),  # a place for "when"
+        ("Exports were reported by the minister [1].", "In what year were exports reported?",
+         "en", ["kind"]),
+        ("عندما قال وزير الخارجية [1].", "متى قيل ذلك؟", "ar", []),  # an event says when
         ("صادرات القمح [1].", "هل قال الوزير صادرات القمح أم الأرز؟", "ar", []),  # a choice
     ],
 )  # fmt: skip
