@@ -3,8 +3,10 @@ adaptive or 4 sentence windows, Arabic answers copied from the passages ("copy",
 `copy_arabic`; "bot" writes them freely), and "sentence first" (a grammar-picked passage
 number, its sentence re-read, then the answer; prompts/read.*.txt). Prints one JSON row a
 question and a summary a set; "arfirst" (English questions): the answer written in Arabic,
-then translated; "copyen": the same with the Arabic answer copied from the passages.
-Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,copyen,bot@PROMPT] [SETS]
+then translated; "copyen": the same with the Arabic answer copied from the passages; "each":
+the question asked of every window alone, the surest draft that passes the checks kept.
+Usage: python -m bench.reading [N] [bot,bot4,copy,first,first4,arfirst,copyen,each,bot@PROMPT]
+[SETS]
 SETS: xq-ar,xq-en,arcd
 "bot@PROMPT" answers with prompts/PROMPT.<lang>.txt instead of the answer prompt; "bot%last"
 reads the windows best last (nearest the question), "bot%doc" in their articles' order."""
