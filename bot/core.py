@@ -249,6 +249,8 @@ class Bot:
                 self.messages(question, passages, language),
                 self.max_new_tokens,
                 copy=self.copy_rule(passages, language),
+                # an English answer translates its Arabic passages: it never quotes them
+                no_arabic=language == "en",
             )
             with closing(pieces):  # type: ignore[type-var]
                 for piece in pieces:

@@ -9,24 +9,31 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot.copying import CopyDecoding, CopyRule
 from bot.prompt_states import PromptStates
+from bot.script_ban import ScriptBan, arabic_tokens, vocabulary
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 
 
 class Generator(Protocol):
     """Chat messages in, text out (greedy: the same question gives the same answer). With
-    `copy`, a model run here writes only what the rule allows (bot/copying.py). A stream may
-    also yield notes that are not text: `Waiting` before it, `Certainty` after it."""
+    `copy`, a model run here writes only what the rule allows (bot/copying.py); with
+    `no_arabic`, no Arabic letters (bot/script_ban.py: an English answer translates). A stream
+    may also yield notes that are not text: `Waiting` before it, `Certainty` after it."""
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str: ...
 
     def stream(
-        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+        self,
+        messages: list[Message],
+        max_new_tokens: int = 256,
+        copy: CopyRule | None = None,
+        no_arabic: bool = False,
     ) -> Iterator[str]: ...
 
 
@@ -122,11 +129,15 @@ class OneAtATime:
     def _load(self) -> None: ...
 
     def _stream(
-        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None, no_arabic: bool
     ) -> Iterator[str]: ...
 
     def stream(
-        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+        self,
+        messages: list[Message],
+        max_new_tokens: int = 256,
+        copy: CopyRule | None = None,
+        no_arabic: bool = False,
     ) -> Iterator[str]:
         ticket, since = self.turns.join(), None
         try:
@@ -137,7 +148,7 @@ class OneAtATime:
                     yield Waiting(ahead)  # type: ignore[misc]
             since = time.monotonic()
             self._load()
-            yield from self._stream(messages, max_new_tokens, copy)
+            yield from self._stream(messages, max_new_tokens, copy, no_arabic)
         finally:  # also when the reader goes away: the next in line goes on at once
             self.turns.leave(ticket, since)
 
@@ -185,10 +196,14 @@ class OpenAIGenerator:
         return f"the language model server at {self.base_url} cannot be reached ({exc})"
 
     def stream(
-        self, messages: list[Message], max_new_tokens: int = 256, copy: CopyRule | None = None
+        self,
+        messages: list[Message],
+        max_new_tokens: int = 256,
+        copy: CopyRule | None = None,
+        no_arabic: bool = False,
     ) -> Iterator[str]:
-        """`copy` is not sent: a server cannot run this process's rule. The copy prompt still
-        asks for the passages' words, and the verification checks still run."""
+        """`copy` and `no_arabic` are not sent: a server cannot run this process's rules. The
+        prompts still ask for the passages' words or a translation, and the checks still run."""
         import openai
 
         try:
@@ -228,6 +243,7 @@ class LlamaCppGenerator(OneAtATime):
         # prompt is read from there, so its answer does not depend on what came before it
         self._states: PromptStates | None = None
         self._stops: set[int] = set()
+        self._arabic: list[int] = []  # the tokens that write Arabic letters
 
     def _load(self) -> None:
         if self._llm is None:
@@ -245,6 +261,8 @@ class LlamaCppGenerator(OneAtATime):
             # the tokens that end an answer (Qwen's end of turn), for copy decoding
             end_of_turn = self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
             self._stops = {self._llm.token_eos(), *end_of_turn}
+            # the tokens that write Arabic letters, kept out of English answers (0.6 s, once)
+            self._arabic = arabic_tokens(vocabulary(self._llm.detokenize, self._llm.n_vocab()))
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the model reads for these messages (Qwen's ChatML: 5 around each message,
@@ -256,12 +274,14 @@ class LlamaCppGenerator(OneAtATime):
         return count + 3
 
     def _stream(
-        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None, no_arabic: bool
     ) -> Iterator[str]:
         from llama_cpp import LogitsProcessorList
 
         noted = TokenProbabilities()  # last: the probabilities of what may be written
         processors = LogitsProcessorList([noted])
+        if no_arabic:
+            processors.insert(0, ScriptBan(self._arabic))
         if copy is not None:
             processors.insert(0, CopyDecoding(copy, self._llm.detokenize, self._stops))
         self._states.resume(messages)
@@ -289,6 +309,7 @@ class TransformersGenerator(OneAtATime):
         self.device = device
         self._model: Any = None
         self._tokenizer: Any = None
+        self._arabic: Any = None  # the tokens that write Arabic letters (a tensor)
 
     def _load(self) -> None:
         if self._model is not None:
@@ -309,7 +330,7 @@ class TransformersGenerator(OneAtATime):
         self._model.eval()
 
     def _stream(
-        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None
+        self, messages: list[Message], max_new_tokens: int, copy: CopyRule | None, no_arabic: bool
     ) -> Iterator[str]:
         from transformers import LogitsProcessorList, TextIteratorStreamer
 
@@ -322,7 +343,8 @@ class TransformersGenerator(OneAtATime):
             kwargs={**inputs, "streamer": streamer, "max_new_tokens": max_new_tokens,
                     "do_sample": False,
                     "logits_processor": LogitsProcessorList(
-                        [] if copy is None else [self._copy_decoding(copy)])},
+                        ([] if copy is None else [self._copy_decoding(copy)])
+                        + ([self._script_ban()] if no_arabic else []))},
         )  # fmt: skip
         worker.start()
         try:
@@ -330,23 +352,46 @@ class TransformersGenerator(OneAtATime):
         finally:
             worker.join()
 
+    def _detokenize(self, ids: list[int]) -> bytes:
+        """Tokens' bytes (byte-level BPE: a token may be half a letter)."""
+        byte_of = _bpe_bytes()
+        pieces = self._tokenizer.convert_ids_to_tokens(ids)
+        return b"".join(bytes(byte_of.get(c, 0) for c in piece) for piece in pieces)
+
+    def _script_ban(self) -> Callable[[Any, Any], Any]:
+        """ScriptBan's rule over transformers' scores (a tensor row per sequence)."""
+        import torch
+
+        if self._arabic is None:  # found once (about a second)
+            self._arabic = torch.tensor(
+                arabic_tokens(vocabulary(self._detokenize, len(self._tokenizer))), dtype=torch.long
+            )
+        banned = self._arabic
+
+        def process(input_ids: Any, scores: Any) -> Any:
+            scores[:, banned.to(scores.device)] = -torch.inf
+            return scores
+
+        return process
+
     def _copy_decoding(self, copy: CopyRule) -> Callable[[Any, Any], Any]:
         """CopyDecoding over transformers' batch of one (token tensors in, scores tensor out)."""
         import torch
-        from transformers.convert_slow_tokenizer import bytes_to_unicode
 
         tokenizer = self._tokenizer
         stops = {tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>")} - {None}
-        byte_of = {char: byte for byte, char in bytes_to_unicode().items()}
-
-        def detokenize(ids: list[int]) -> bytes:  # byte-level BPE: a token may be half a letter
-            pieces = tokenizer.convert_ids_to_tokens(ids)
-            return b"".join(bytes(byte_of.get(c, 0) for c in piece) for piece in pieces)
-
-        decoding = CopyDecoding(copy, detokenize, {int(t) for t in stops})
+        decoding = CopyDecoding(copy, self._detokenize, {int(t) for t in stops})
 
         def process(input_ids: Any, scores: Any) -> Any:
             kept = decoding(input_ids[0].tolist(), scores[0].float().cpu().numpy())
             return torch.from_numpy(kept).to(scores.device, scores.dtype)[None]
 
         return process
+
+
+@cache
+def _bpe_bytes() -> dict[str, int]:
+    """Byte-level BPE's characters and the bytes they stand for."""
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    return {char: byte for byte, char in bytes_to_unicode().items()}

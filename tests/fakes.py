@@ -12,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.copying import CopyRule
 from bot.generation import Certainty, OneAtATime, text_of
+from bot.script_ban import writes_arabic
 from retrieval.arabic import tokenize
 
 
@@ -55,6 +56,7 @@ class ScriptedGenerator:
         self.probabilities = probabilities
         self.requests: list[list[dict[str, str]]] = []
         self.copies: list[CopyRule | None] = []  # the copy rule of each request
+        self.no_arabic: list[bool] = []  # whether each request kept Arabic letters out
 
     def enqueue(self, reply: str) -> None:
         self.replies.append(reply)
@@ -64,14 +66,18 @@ class ScriptedGenerator:
         messages: list[dict[str, str]],
         max_new_tokens: int = 256,
         copy: CopyRule | None = None,
+        no_arabic: bool = False,
     ) -> Iterator[str]:
-        """With `copy`, a scripted reply the rule does not allow is a mistake of the test: a
-        model kept to the rule could not have written it."""
+        """With `copy` or `no_arabic`, a scripted reply the rule does not allow is a mistake
+        of the test: a model kept to the rule could not have written it."""
         self.requests.append(messages)
         self.copies.append(copy)
+        self.no_arabic.append(no_arabic)
         reply = self.replies.pop(0)
         if copy is not None and not copy.complete(reply.encode()):
             raise AssertionError(f"a model copying from the passages cannot write {reply!r}")
+        if no_arabic and writes_arabic(reply.encode()):
+            raise AssertionError(f"a model kept to English letters cannot write {reply!r}")
         for index, word in enumerate(reply.split(" ")):
             yield word if index == 0 else " " + word
         if self.probabilities is not None:
@@ -96,7 +102,11 @@ class OneAtATimeEcho(OneAtATime):
         self._count = threading.Lock()
 
     def _stream(
-        self, messages: list[dict[str, str]], max_new_tokens: int, copy: CopyRule | None = None
+        self,
+        messages: list[dict[str, str]],
+        max_new_tokens: int,
+        copy: CopyRule | None = None,
+        no_arabic: bool = False,
     ) -> Iterator[str]:
         with self._count:
             self.inside += 1

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.generation import text_of
+from bot.script_ban import writes_arabic
 from prompts import chat_messages
 
 pytestmark = pytest.mark.slow
@@ -10,6 +11,11 @@ pytestmark = pytest.mark.slow
 QUESTION = [
     {"role": "system", "content": "You answer in one short sentence."},
     {"role": "user", "content": "What is the capital of France?"},
+]
+# a request the model answers in Arabic letters unless they are kept out
+QUOTE = [
+    {"role": "system", "content": "You answer in one short sentence."},
+    {"role": "user", "content": "Write the Arabic word for 'book' in Arabic script."},
 ]
 
 
@@ -80,6 +86,8 @@ def test_transformers_loads_the_same_gguf_and_streams() -> None:
     assert pieces, "no text streamed"
     assert "Paris" in "".join(pieces)
     assert "صفاقس" in copied(generator)
+    kept = text_of(generator.stream(QUOTE, max_new_tokens=12, no_arabic=True))
+    assert kept.strip() and not writes_arabic(kept.encode()), kept
 
 
 def test_llama_cpp_copies_the_answer_from_the_passages(llama) -> None:
@@ -104,3 +112,16 @@ def test_the_model_notes_how_sure_it_was_of_each_token(llama) -> None:
     assert abs(len(certainty.probabilities) - (written + 1)) <= 2, "a token each, and the end"
     assert all(0.0 < p <= 1.0 for p in certainty.probabilities)
     assert confidence(certainty.probabilities) > Settings().min_confidence_ar
+
+
+def test_llama_cpp_writes_no_arabic_letters_when_asked_not_to(llama) -> None:
+    """An English answer never quotes Arabic: kept from the tokens that write Arabic letters,
+    the model writes something else where it would have; where it never reaches for one, its
+    text is the same as without the ban."""
+    free = llama.generate(QUOTE, max_new_tokens=16)
+    assert writes_arabic(free.encode()), f"the test's prompt no longer asks for Arabic: {free!r}"
+    kept = text_of(llama.stream(QUOTE, max_new_tokens=16, no_arabic=True))
+    assert kept.strip() and not writes_arabic(kept.encode()), kept
+    assert text_of(llama.stream(QUESTION, max_new_tokens=16, no_arabic=True)) == llama.generate(
+        QUESTION, max_new_tokens=16
+    )

@@ -77,7 +77,7 @@ def test_a_follow_up_shows_how_it_was_understood(seeded_retriever) -> None:
 
 def test_a_failing_model_gets_a_message_in_the_chat(seeded_retriever) -> None:
     class Broken(ScriptedGenerator):
-        def stream(self, messages, max_new_tokens=256, copy=None):
+        def stream(self, messages, max_new_tokens=256, copy=None, no_arabic=False):
             raise RuntimeError("model file missing")
 
     final, answer = list(respond(Bot(seeded_retriever, Broken()), "What did Putin say?", [], 1))[-1]

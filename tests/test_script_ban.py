@@ -1,0 +1,35 @@
+"""English answers are written in English letters (bot/script_ban.py)."""
+
+import numpy as np
+
+from bot.core import Bot
+from bot.script_ban import ScriptBan, arabic_tokens, writes_arabic
+from tests.fakes import ScriptedGenerator
+
+
+def test_tokens_that_write_arabic_letters_are_found_by_their_bytes() -> None:
+    assert writes_arabic("النقطة".encode())
+    assert writes_arabic("ب".encode()[:1]), "a token may hold a letter's first byte alone"
+    assert writes_arabic("٣".encode()), "Arabic-Indic digits are Arabic script"
+    assert writes_arabic("ݐ".encode()), "the Arabic Supplement"
+    for latin in ("Paris", " 1,435 mm", "Ogród Saski", "Temüjin", "—"):
+        assert not writes_arabic(latin.encode()), latin
+    assert not writes_arabic("é".encode()[1:]), "a continuation byte alone starts no letter"
+    pieces = [(0, b"The"), (1, "ال".encode()), (2, b" dot"), (3, b"\xd9"), (4, "é".encode())]
+    assert arabic_tokens(pieces) == [1, 3]
+
+
+def test_the_ban_takes_out_only_the_banned_tokens_scores() -> None:
+    scores = np.array([1.0, 5.0, 3.0, 4.0], dtype=np.float32)
+    kept = ScriptBan([1])(np.array([7, 8]), scores.copy())
+    assert kept[1] == -np.inf
+    assert list(kept[[0, 2, 3]]) == [1.0, 3.0, 4.0], "every other score as it was"
+    assert int(np.argmax(kept)) == 3, "greedy decoding takes the next likeliest token"
+
+
+def test_english_questions_are_answered_without_arabic_letters(seeded_retriever) -> None:
+    generator = ScriptedGenerator("Putin spoke about the war [1].", "قال بوتين [1].")
+    bot = Bot(seeded_retriever, generator)
+    bot.ask("What did Putin say?")
+    bot.ask("ماذا قال بوتين؟")
+    assert generator.no_arabic == [True, False]
