@@ -1,9 +1,9 @@
 """English answers kept to English letters (issue 11, bot/script_ban.py): on a spread sample of
-XQuAD English questions over the Arabic paragraphs, each question asked with the ban (as the
-bot does), noting the steps where it changed the model's greedy choice; the questions where it
-did are asked again without it. Elsewhere the draft is the same either way, and only the
-model's noted certainty moves (the banned tokens' share of each step, given back here).
-Prints one JSON row a question, then the counts.
+XQuAD English questions over the Arabic paragraphs, each question asked with the ban (the bot
+with SANAD_ENGLISH_LETTERS on), noting the steps where it changed the model's greedy choice;
+the questions where it did are asked again without it. Elsewhere the draft is the same either
+way, and only the model's noted certainty moves (the banned tokens' share of each step, given
+back here). Prints one JSON row a question, then the counts.
 Usage: python -m bench.english_letters [N] [SEED]   (200 1: the committed XQuAD English report)"""
 
 import json
@@ -43,6 +43,7 @@ settings = Settings()
 testset = select(dev_sets(settings)["xq-en"], N, SEED, unanswerable_share=0.2)
 store, _ = index_corpus(testset, settings)
 bot = build_bot(settings, store=store)
+bot.english_letters = True  # the setting on (off by default)
 bot.warm_up()
 floor = settings.min_confidence_en
 

@@ -171,12 +171,16 @@ class Bot:
         min_confidence: dict[str, float] | None = None,
         prompt: str = "answer",
         copy_arabic: bool = False,
+        english_letters: bool = False,
     ) -> None:
         self.retriever = retriever
         self.prompt = prompt  # the prompt file the model answers by (prompts/<prompt>.<lang>.txt)
         # Arabic answers copied from the passages: the model may write only their words, each
         # span followed by its passage's marker (bot/copying.py, prompts/copy.ar.txt)
         self.copy_arabic = copy_arabic
+        # English answers kept to English letters: the model may not quote its Arabic
+        # passages, only translate them (bot/script_ban.py; off by default)
+        self.english_letters = english_letters
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
         self.rewriter = rewriter
         self.generator = generator
@@ -249,8 +253,7 @@ class Bot:
                 self.messages(question, passages, language),
                 self.max_new_tokens,
                 copy=self.copy_rule(passages, language),
-                # an English answer translates its Arabic passages: it never quotes them
-                no_arabic=language == "en",
+                no_arabic=self.english_letters and language == "en",
             )
             with closing(pieces):  # type: ignore[type-var]
                 for piece in pieces:

@@ -23,7 +23,7 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 class Generator(Protocol):
     """Chat messages in, text out (greedy: the same question gives the same answer). With
     `copy`, a model run here writes only what the rule allows (bot/copying.py); with
-    `no_arabic`, no Arabic letters (bot/script_ban.py: an English answer translates). A stream
+    `no_arabic`, no Arabic letters (bot/script_ban.py: an English answer only translates). A stream
     may also yield notes that are not text: `Waiting` before it, `Certainty` after it."""
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str: ...
@@ -243,7 +243,7 @@ class LlamaCppGenerator(OneAtATime):
         # prompt is read from there, so its answer does not depend on what came before it
         self._states: PromptStates | None = None
         self._stops: set[int] = set()
-        self._arabic: list[int] = []  # the tokens that write Arabic letters
+        self._arabic: list[int] | None = None  # the tokens that write Arabic letters
 
     def _load(self) -> None:
         if self._llm is None:
@@ -261,8 +261,6 @@ class LlamaCppGenerator(OneAtATime):
             # the tokens that end an answer (Qwen's end of turn), for copy decoding
             end_of_turn = self._llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
             self._stops = {self._llm.token_eos(), *end_of_turn}
-            # the tokens that write Arabic letters, kept out of English answers (0.6 s, once)
-            self._arabic = arabic_tokens(vocabulary(self._llm.detokenize, self._llm.n_vocab()))
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the model reads for these messages (Qwen's ChatML: 5 around each message,
@@ -281,6 +279,8 @@ class LlamaCppGenerator(OneAtATime):
         noted = TokenProbabilities()  # last: the probabilities of what may be written
         processors = LogitsProcessorList([noted])
         if no_arabic:
+            if self._arabic is None:  # found once, when first asked for (0.6 s)
+                self._arabic = arabic_tokens(vocabulary(self._llm.detokenize, self._llm.n_vocab()))
             processors.insert(0, ScriptBan(self._arabic))
         if copy is not None:
             processors.insert(0, CopyDecoding(copy, self._llm.detokenize, self._stops))

@@ -1,9 +1,11 @@
-"""English answers in English letters (issue 11): the model, asked in English about Arabic
-passages, sometimes quotes the passage instead of translating it ("The nickname of the logo is
-"النقطة" [1]"), which a reader who asked in English cannot read. A logits processor keeps the
-tokens that write Arabic letters out of such an answer, so the model's next likeliest token,
-its translation, is written instead; an answer that never reached for an Arabic token is
-written exactly as before."""
+"""English answers in English letters (issue 11; `SANAD_ENGLISH_LETTERS`, off by default): the
+model, asked in English about Arabic passages, sometimes quotes the passage instead of
+translating it ("The nickname of the logo is "النقطة" [1]"), which a reader who reads no Arabic
+cannot read. A logits processor keeps the tokens that write Arabic letters out of such an
+answer, so the model's next likeliest token is written instead; an answer that never reached
+for an Arabic token is written exactly as before. Off by default: the quotes it prevents are
+nearly always right, and what the model writes instead is mostly an unsure guess
+(bench/results/reading.md)."""
 
 from __future__ import annotations
 

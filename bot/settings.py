@@ -114,6 +114,14 @@ class Settings(BaseSettings):
     # but not more right ones (contains 21→21 and 20→12: a bare span, where the gold is a
     # longer phrase) and fewer declined, so more wrong answers shown (bench.reading "copy")
     copy_arabic: bool = False
+    # English answers written in English letters only: the tokens that write Arabic letters are
+    # kept out while the model (run here) writes one (bot/script_ban.py). Off: where the model
+    # quotes its passage in an English answer ("… is "الهلال الذهبي" [1]"), the quote is
+    # nearly always right, and kept to English letters it mostly writes an unsure
+    # transliteration the confidence check declines (XQuAD English 200: 4 quoting answers
+    # became 1 translated and 3 declined, right answers 27 either way; bench.english_letters).
+    # On: for readers who read no Arabic at all.
+    english_letters: bool = False
 
     # A Chroma server (`chroma run`, `make chroma`), e.g. http://127.0.0.1:8000; unset: the
     # embedded store under <data_dir>/index

@@ -124,6 +124,7 @@ def build_bot(
         min_grounding=settings.min_grounding if settings.embedder == "gemma" else 0.0,
         min_confidence={"ar": settings.min_confidence_ar, "en": settings.min_confidence_en},
         copy_arabic=settings.copy_arabic,
+        english_letters=settings.english_letters,
     )
 
 

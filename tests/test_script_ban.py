@@ -27,9 +27,25 @@ def test_the_ban_takes_out_only_the_banned_tokens_scores() -> None:
     assert int(np.argmax(kept)) == 3, "greedy decoding takes the next likeliest token"
 
 
-def test_english_questions_are_answered_without_arabic_letters(seeded_retriever) -> None:
-    generator = ScriptedGenerator("Putin spoke about the war [1].", "قال بوتين [1].")
-    bot = Bot(seeded_retriever, generator)
+def test_english_answers_are_kept_to_english_letters_when_set(seeded_retriever) -> None:
+    replies = ("Putin spoke about the war [1].", "قال بوتين [1].")
+    generator = ScriptedGenerator(*replies, *replies)
+    bot = Bot(seeded_retriever, generator, english_letters=True)
     bot.ask("What did Putin say?")
     bot.ask("ماذا قال بوتين؟")
-    assert generator.no_arabic == [True, False]
+    assert generator.no_arabic == [True, False], "English answers only"
+    default = Bot(seeded_retriever, generator)
+    default.ask("What did Putin say?")
+    default.ask("ماذا قال بوتين؟")
+    assert generator.no_arabic[2:] == [False, False], "off by default"
+
+
+def test_the_setting_reaches_the_bot(monkeypatch, hash_store) -> None:
+    from bot.settings import Settings
+    from bot.wiring import build_bot
+
+    monkeypatch.setenv("SANAD_ENGLISH_LETTERS", "true")
+    settings = Settings(sentence_windows=False)
+    assert build_bot(settings, generator=ScriptedGenerator(), store=hash_store).english_letters
+    monkeypatch.delenv("SANAD_ENGLISH_LETTERS")
+    assert not Settings().english_letters, "off by default"
