@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from bot.copying import CopyDecoding, CopyRule
 from bot.prompt_states import PromptStates
-from bot.script_ban import ScriptBan, arabic_tokens, vocabulary
+from bot.script_ban import ScriptBan, arabic_tokens
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 
@@ -280,7 +280,7 @@ class LlamaCppGenerator(OneAtATime):
         processors = LogitsProcessorList([noted])
         if no_arabic:
             if self._arabic is None:  # found once, when first asked for (0.6 s)
-                self._arabic = arabic_tokens(vocabulary(self._llm.detokenize, self._llm.n_vocab()))
+                self._arabic = arabic_tokens(self._llm.detokenize, self._llm.n_vocab())
             processors.insert(0, ScriptBan(self._arabic))
         if copy is not None:
             processors.insert(0, CopyDecoding(copy, self._llm.detokenize, self._stops))
@@ -363,9 +363,8 @@ class TransformersGenerator(OneAtATime):
         import torch
 
         if self._arabic is None:  # found once (about a second)
-            self._arabic = torch.tensor(
-                arabic_tokens(vocabulary(self._detokenize, len(self._tokenizer))), dtype=torch.long
-            )
+            banned = arabic_tokens(self._detokenize, len(self._tokenizer))
+            self._arabic = torch.tensor(banned, dtype=torch.long)
         banned = self._arabic
 
         def process(input_ids: Any, scores: Any) -> Any:

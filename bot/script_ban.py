@@ -10,8 +10,10 @@ nearly always right, and what the model writes instead is mostly an unsure guess
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 # UTF-8 lead bytes of the Arabic block (U+0600–U+06FF) and of the Arabic Supplement
 # (U+0750–U+077F: 0xDD followed by 0x90–0xBF); a byte-level token may hold one letter's lead
@@ -24,9 +26,10 @@ def writes_arabic(piece: bytes) -> bool:
     return bool(ARABIC_BYTES.search(piece))
 
 
-def arabic_tokens(pieces: Iterable[tuple[int, bytes]]) -> list[int]:
-    """The ids of the tokens, of (id, bytes) pairs, that write Arabic letters."""
-    return [token for token, piece in pieces if writes_arabic(piece)]
+def arabic_tokens(detokenize: Callable[[list[int]], bytes], size: int) -> list[int]:
+    """The ids of a vocabulary's tokens (0 to size - 1, each's bytes by `detokenize`) that
+    write Arabic letters."""
+    return [token for token in range(size) if writes_arabic(detokenize([token]))]
 
 
 class ScriptBan:
@@ -35,15 +38,8 @@ class ScriptBan:
     before the probabilities are noted, so the model's certainty is that of what it wrote."""
 
     def __init__(self, banned: list[int]) -> None:
-        self.banned = banned
+        self.banned = np.asarray(banned, dtype=np.intp)  # an index array, built once
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
-        import numpy as np
-
         scores[self.banned] = -np.inf
         return scores
-
-
-def vocabulary(detokenize: Callable[[list[int]], bytes], size: int) -> Iterable[tuple[int, bytes]]:
-    """Every token of a model's vocabulary with its bytes."""
-    return ((token, detokenize([token])) for token in range(size))
