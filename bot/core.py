@@ -34,6 +34,7 @@ from bot.verify import Draft, Verifier, confidence
 from prompts import chat_messages
 from retrieval.dates import Filters
 from retrieval.documents import Passage
+from retrieval.embedding import embed_titled
 from retrieval.focus import SentenceFocus
 from retrieval.search import HybridRetriever
 from retrieval.store import StoreUnavailable
@@ -191,7 +192,7 @@ class Bot:
         # which would guess. None, or 0 for a language: always ask.
         self.min_relevance = min_relevance or {}
         # the verification stage; its grounding check compares by the retriever's embedder
-        self.verifier = verifier or Verifier(similarity=self.similarity,
+        self.verifier = verifier or Verifier(similarity=self.closeness,
                                              min_grounding=min_grounding,
                                              min_confidence=min_confidence)  # fmt: skip
         # told of every finished answer (the server's metrics and audit log)
@@ -333,11 +334,14 @@ class Bot:
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""
         embeddings = self.retriever.store.embeddings
-        query = embeddings.embed_query(text)
-        return [
-            sum(a * b for a, b in zip(query, vector, strict=True))
-            for vector in embeddings.embed_documents(list(candidates))
-        ]
+        return cosines(embeddings.embed_query(text), embeddings.embed_documents(list(candidates)))
+
+    def closeness(self, question: str, passages: Sequence[Passage]) -> list[float]:
+        """How close a question is to each passage read with its article's title: a passage
+        that says "the fair" is about the book fair its article's title names."""
+        embeddings = self.retriever.store.embeddings
+        titled = embed_titled(embeddings, [(p.title, p.text) for p in passages])
+        return cosines(embeddings.embed_query(question), titled)
 
     def ask(
         self, question: str, history: History | None = None, filters: Filters | None = None
@@ -359,6 +363,11 @@ class Bot:
                         yield event.text
 
         return RunnableGenerator(run)
+
+
+def cosines(query: Sequence[float], vectors: Sequence[Sequence[float]]) -> list[float]:
+    """A query's cosine to each vector (the embedders' vectors are unit length)."""
+    return [sum(a * b for a, b in zip(query, vector, strict=True)) for vector in vectors]
 
 
 def cited_dates(answer: Answer, language: Language) -> str:

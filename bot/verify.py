@@ -107,7 +107,7 @@ def instructions(draft: Draft) -> bool:
     )
 
 
-Similarity = Callable[[str, Sequence[str]], list[float]]  # a question against texts
+Closeness = Callable[[str, Sequence[Passage]], list[float]]  # a question against passages
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Verifier:
         self,
         min_support: float = 0.5,
         decline: Sequence[str] | None = None,
-        similarity: Similarity | None = None,
+        similarity: Closeness | None = None,
         min_grounding: float = 0.0,
         min_confidence: Mapping[str, float] | None = None,
     ) -> None:
@@ -161,11 +161,11 @@ class Verifier:
         self.decline = list(names if decline is None else decline)
 
     def grounding(self, draft: Draft) -> float:
-        """How close the question is to the closest passage the draft cites, by the
-        retriever's (cross-lingual) embedder; 1.0 without one."""
+        """How close the question is to the closest passage the draft cites (each read as
+        part of its article, by the retriever's cross-lingual embedder); 1.0 without one."""
         if self.similarity is None or not draft.cited:
             return 1.0
-        return max(self.similarity(draft.question, [p.text for p in draft.cited]))
+        return max(self.similarity(draft.question, draft.cited))
 
     def failures(self, draft: Draft) -> list[str]:
         """Names of the checks the draft fails, in order."""

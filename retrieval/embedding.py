@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,25 @@ class LocalEmbeddings(Embeddings):
 
     def _tokens(self, text: str) -> int: ...
 
+    def _titled(self, passages: list[tuple[str, str]]) -> np.ndarray:
+        return self._passages(titled_texts(passages))
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(self._passages, list(texts))
+
+    def embed_titled(self, passages: list[tuple[str, str]]) -> list[list[float]]:
+        """(title, text) pairs: a passage as part of its article, which it may not name."""
+        return self._embed(self._titled, list(passages))
+
+    def _embed(
+        self, read: Callable[[list[Any]], np.ndarray], items: list[Any]
+    ) -> list[list[float]]:
         self.warm_up()
         vectors: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
+        for start in range(0, len(items), self.batch_size):
+            batch = items[start : start + self.batch_size]
             with self._lock:
-                vectors.extend(self._passages(batch).reshape(len(batch), -1).tolist())
+                vectors.extend(read(batch).reshape(len(batch), -1).tolist())
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
@@ -134,8 +147,27 @@ class GemmaEmbeddings(LocalEmbeddings):
     def _passages(self, texts: list[str]) -> np.ndarray:
         return self._unit(self._model.embed([self.passage_prompt + t for t in texts]))
 
+    def _titled(self, passages: list[tuple[str, str]]) -> np.ndarray:
+        # the model card's document prompt, with the title it leaves for one
+        return self._unit(self._model.embed([f"title: {title or 'none'} | text: {text}"
+                                             for title, text in passages]))  # fmt: skip
+
     def _query(self, text: str) -> np.ndarray:
         return self._unit(self._model.embed(self.query_prompt + text))
 
     def _tokens(self, text: str) -> int:
         return len(self._model.tokenize((self.passage_prompt + text).encode(), add_bos=True)) + 1
+
+
+def titled_texts(passages: list[tuple[str, str]]) -> list[str]:
+    """(title, text) pairs as texts: the title as the first line (for embedders that have
+    no place of their own for it)."""
+    return [f"{title}\n{text}" if title else text for title, text in passages]
+
+
+def embed_titled(embeddings: Embeddings, passages: list[tuple[str, str]]) -> list[list[float]]:
+    """Any LangChain embedder's vectors of (title, text) pairs: ours read the title the way
+    their model was trained to (EmbeddingGemma's "title: … | text: …")."""
+    if isinstance(embeddings, LocalEmbeddings):
+        return embeddings.embed_titled(passages)
+    return embeddings.embed_documents(titled_texts(passages))

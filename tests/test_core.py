@@ -1,10 +1,13 @@
 """The Bot with a scripted generator: sources first, markers checked, refusals, numbers."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.citations import REFUSALS, numbers_in
 from bot.copying import fold
 from bot.core import Answer, Bot, QuestionError, Sources, Token
+from retrieval.documents import Passage
 from retrieval.search import HybridRetriever
 from tests.fakes import ScriptedGenerator
 
@@ -207,3 +210,14 @@ def test_the_copy_prompt_refuses_in_the_words_the_bot_reads_as_a_refusal() -> No
 
     messages = chat_messages("copy", "ar", passages="[1] نص", question="سؤال؟")
     assert REFUSALS["ar"] in [m["content"] for m in messages if m["role"] == "assistant"]
+
+
+def test_the_grounding_check_reads_each_cited_passage_with_its_title(seeded_retriever) -> None:
+    bot, _ = make_bot(seeded_retriever)
+    fair = Passage(text="وشاركت فيه 640 دار نشر.", doc_id="f", title="معرض الإسكندرية للكتاب",
+                   source="f.txt", start=0, end=23)  # fmt: skip
+    question = "كم دار نشر شاركت في معرض الإسكندرية للكتاب؟"
+    titled = bot.closeness(question, [fair])[0]
+    assert titled > bot.similarity(question, [fair.text])[0] + 0.1, "the title's words count"
+    plain = bot.similarity(question, [fair.text])
+    assert bot.closeness(question, [replace(fair, title="")]) == pytest.approx(plain)

@@ -1,6 +1,7 @@
 """EmbeddingGemma through llama.cpp, the real model: English questions find their Arabic
-passage first, a sentence and its translation are neighbours, Matryoshka sizes are unit
-vectors of their own length."""
+passage first, a sentence and its translation are neighbours, a passage read with its
+article's title is about what the title names, Matryoshka sizes are unit vectors of their own
+length."""
 
 import numpy as np
 import pytest
@@ -38,6 +39,20 @@ def test_a_sentence_and_its_translation_are_neighbours(gemma) -> None:
     same, different = np.dot(english, arabic), np.dot(english, other)
     assert same > different + 0.15, (same, different)
     assert abs(np.linalg.norm(english) - 1) < 1e-5 and len(english) == 768
+
+
+def test_a_passage_read_with_its_title_is_about_what_the_title_names(gemma) -> None:
+    question = "How many publishers took part in the Cairo book fair?"
+    passage = "وشاركت في المعرض هذا العام 520 دار نشر من 31 دولة."  # "the fair": which one?
+    title = "اختتام معرض القاهرة الدولي للكتاب"
+    query = np.array(gemma.embed_query(question))
+    alone, titled = gemma.embed_titled([("", passage), (title, passage)])
+    assert query @ np.array(titled) > query @ np.array(alone) + 0.05
+    # no title is the model card's "title: none", as the index reads passages (a batch of two
+    # is read in other steps than one alone: the same vector to float precision, not bits)
+    assert np.dot(alone, gemma.embed_documents([passage])[0]) > 0.999
+    other = gemma.embed_titled([("افتتاح معرض للسيارات الكهربائية في دبي", passage)])[0]
+    assert query @ np.array(titled) > query @ np.array(other)
 
 
 def test_matryoshka_vectors_keep_their_order(gemma) -> None:

@@ -95,9 +95,9 @@ def test_support_counts_the_question_words_too() -> None:
 def test_a_draft_citing_passages_about_something_else_is_not_grounded() -> None:
     asked: list[tuple[str, list[str]]] = []
 
-    def similarity(question: str, texts) -> list[float]:
-        asked.append((question, list(texts)))
-        return [0.6 if "القمح" in text else 0.2 for text in texts]
+    def similarity(question: str, passages) -> list[float]:
+        asked.append((question, [p.text for p in passages]))
+        return [0.6 if "القمح" in p.text else 0.2 for p in passages]
 
     verifier = Verifier(similarity=similarity, min_grounding=0.33)
     on_topic = draft("Exports reached 12.5 million tonnes [1].", "How much wheat?", "en")
