@@ -12,13 +12,10 @@ import sys
 
 import numpy as np
 
-from bench.devsets import dev_sets
+from bench.devsets import dev_bots
 from bot.citations import REFUSALS, is_refusal
-from bot.evaluation import index_corpus
 from bot.metrics import contains_answer
 from bot.settings import Settings
-from bot.testsets import select
-from bot.wiring import build_bot
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 80
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -86,17 +83,7 @@ def outcome(answer, case) -> dict:
     }
 
 
-settings = Settings()
-sets = dev_sets(settings)
-generator = None
-for name in SETS:
-    testset = select(sets[name], N, SEED, unanswerable_share=0.2 if name != "arcd" else 0.0)
-    store, _ = index_corpus(testset, settings)
-    bot = build_bot(settings, generator=generator, store=store)
-    if generator is None:
-        bot.warm_up()
-        generator = bot.generator
-        patch(generator)
+for name, testset, bot in dev_bots(Settings(), SETS, N, SEED, prepare=patch):
     rows = []
     for case in testset.cases:
         ban_first = False
