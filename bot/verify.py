@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.asking import wrong_kind
 from bot.citations import CITATION_PATTERN, other_year, unverified_numbers, year_not_cited
+from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
@@ -82,6 +83,12 @@ def new_numbers(draft: Draft) -> list[str]:
     return unverified_numbers(draft.text, draft.passages)
 
 
+def new_currency(draft: Draft) -> bool:
+    """The draft names a currency that none of its cited passages (all it read, when it
+    cites none) names: the figure is another figure, however right its digits."""
+    return bool(other_currency(draft.text, [p.text for p in draft.cited or draft.passages]))
+
+
 def confidence(probabilities: Sequence[float]) -> float | None:
     """How sure the model was of a draft, token by token: the geometric mean of the
     probabilities it gave the tokens it wrote (its last step, the end of the answer, left
@@ -137,6 +144,7 @@ class Verifier:
         self.checks = [
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
+            Check("currency", new_currency),  # a figure in dinars where its source has dirhams
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
             Check("when", lambda d: year_not_cited(d.question, d.cited)),  # another year's news
             Check("echo", restates),  # the question said back, no fact in it

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.currencies import currencies
 from bot.texts import TEXT
 from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support
 from retrieval.documents import Passage
@@ -59,6 +60,40 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
 )  # fmt: skip
 def test_each_check_fails_the_drafts_it_is_for(text, question, language, failed) -> None:
     assert Verifier().failures(draft(text, question, language)) == failed
+
+
+MONEY = Passage(text="وبلغت تكلفة المحطة 2.3 مليار درهم، أي نحو 626 مليون دولار.", doc_id="m",
+                title="t", source="m.txt", start=0, end=60)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "failed"),
+    [
+        ("The plant cost 2.3 billion dinars [1].", True),  # the passage has dirhams
+        ("The plant cost 2.3 billion euros [1].", True),
+        ("The plant cost 2.3 billion dirhams [1].", False),
+        ("The plant cost about $626 million [1].", False),
+        ("بلغت تكلفة المحطة 2.3 مليار درهم [1].", False),
+        ("بلغت تكلفة المحطة 2.3 مليار دينار [1].", True),
+        ("The plant cost 2.3 billion [1].", False),  # no currency named
+    ],
+)
+def test_a_figure_in_a_currency_its_source_does_not_name_is_declined(text, failed) -> None:
+    checked = Draft("How much did the plant cost?", "en", text, [MONEY], [MONEY])
+    assert ("currency" in Verifier().failures(checked)) is failed
+
+
+def test_currencies_are_read_in_their_arabic_and_english_forms() -> None:
+    assert currencies("بالدولارات وبالدراهم والجنيهات والين") == {
+        "dollar",
+        "dirham",
+        "pound",
+        "yen",
+    }
+    assert currencies("$5 and €3, 40 pounds sterling, 9 riyals") == {"dollar", "euro", "pound",
+                                                                      "riyal"}  # fmt: skip
+    assert currencies("the Yuan dynasty") == currencies("أسرة يوان") == {"yuan"}
+    assert currencies("Real Madrid won; rub it in; بين نيويورك وتعيين الديوان الإمبريالي") == set()
 
 
 def test_a_year_asked_about_may_stand_in_the_cited_passage_its_title_or_date() -> None:
