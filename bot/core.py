@@ -170,6 +170,7 @@ class Bot:
         verifier: Verifier | None = None,
         min_grounding: float = 0.0,
         min_confidence: dict[str, float] | None = None,
+        min_topic: float = 0.0,
         prompt: str = "answer",
         copy_arabic: bool = False,
         english_letters: bool = False,
@@ -194,7 +195,8 @@ class Bot:
         # the verification stage; its grounding check compares by the retriever's embedder
         self.verifier = verifier or Verifier(similarity=self.closeness,
                                              min_grounding=min_grounding,
-                                             min_confidence=min_confidence)  # fmt: skip
+                                             min_confidence=min_confidence,
+                                             min_topic=min_topic)  # fmt: skip
         # told of every finished answer (the server's metrics and audit log)
         self.listeners: list[Callable[[Answer], None]] = []
 

@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     # cannot spell from the Arabic is written unsurely). 0 turns it off.
     min_confidence_ar: float = 0.6
     min_confidence_en: float = 0.8
+    # Verification: an Arabic draft is declined when the sentences its answer comes from hold
+    # less than this share of the question's words (interrogatives left out). On XQuAD Arabic
+    # and ARCD (200 spread seed 1 and 120 seed 3, drafts the other checks let through) 0.25
+    # throws away 3 of 221 right drafts and stops 15 of 198 wrong ones and 6 of 13 for
+    # unanswerable questions (0.3: 6, 21 and 7); none of the short news articles' right ones
+    # (bench/results/reading.md, ninth session). 0 turns it off.
+    min_topic: float = 0.25
     # Arabic answers copied from the passages: the model (run here, llama.cpp or transformers)
     # may write only spans of their words, each with its passage's marker, or the refusal.
     # Off: more exact answers (SQuAD F1, 40 XQuAD Arabic 0.381→0.500, 40 ARCD 0.348→0.384)

@@ -11,9 +11,17 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from bot.asking import wrong_kind
-from bot.citations import CITATION_PATTERN, other_year, unverified_numbers, year_not_cited
+from bot.citations import (
+    CITATION_PATTERN,
+    other_year,
+    supporting_sentence,
+    unverified_numbers,
+    year_not_cited,
+)
 from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
@@ -29,16 +37,26 @@ def skeleton(token: str) -> str:
     return LONG_VOWELS.sub("", token) if not token[0].isdigit() else token
 
 
-def word_forms(text: str) -> list[set[str]]:
+@cache
+def _snowball() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("arabic")
+
+
+def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
     """Each word of `text` (stop words left out) as the forms it may be matched by: as
     written, stemmed, and the consonants of both (a fused ب or ل is also a name's first
-    letter: بلينكن is not ب + لينكن)."""
+    letter: بلينكن is not ب + لينكن). With `suffixes`, also Snowball's Arabic stem, which takes
+    off endings too (تشغيله، تشغيل: a pronoun, a plural, a case ending)."""
     forms = []
     for token in TOKEN.findall(normalize(CITATION_PATTERN.sub(" ", text))):
         stemmed = stem(token)
         if stemmed in STOPWORDS:
             continue
         forms.append({token, stemmed, skeleton(token), skeleton(stemmed)})
+        if suffixes:
+            forms[-1].add(normalize(_snowball().stemWord(token)))
     return forms
 
 
@@ -75,6 +93,34 @@ def restates(draft: Draft) -> bool:
         return False
     asked = set().union(*word_forms(draft.question))
     return all(forms & asked for forms in word_forms(draft.text))
+
+
+# the words that ask, not what is asked about
+_INTERROGATIVES = "متى كم بكم أين لماذا كيف ماذا هل أي وما ومن ولماذا"
+INTERROGATIVES = {stem(normalize(word)) for word in _INTERROGATIVES.split()}
+
+
+def answer_sentences(draft: Draft) -> list[str]:
+    """In each cited passage, the sentence the answer comes from (the one sharing most words
+    with it, as its citation shows)."""
+    sentences = []
+    for passage in draft.cited:
+        start, end = supporting_sentence(draft.text, passage)
+        sentences.append(passage.text[start - passage.start : end - passage.start])
+    return sentences
+
+
+def topic(draft: Draft) -> float:
+    """Share of the question's words (interrogatives left out) that the sentences its answer
+    comes from have, in any of their forms: a figure read from a sentence about something else
+    (a neighbouring paragraph, another event of the article) scores low. 1.0 with nothing to
+    compare."""
+    asked = [f for f in word_forms(draft.question, suffixes=True) if not f & INTERROGATIVES]
+    sentences = answer_sentences(draft)
+    if not asked or not sentences:
+        return 1.0
+    known = set().union(*word_forms(" ".join(sentences), suffixes=True))
+    return sum(bool(forms & known) for forms in asked) / len(asked)
 
 
 def new_numbers(draft: Draft) -> list[str]:
@@ -136,8 +182,10 @@ class Verifier:
         similarity: Closeness | None = None,
         min_grounding: float = 0.0,
         min_confidence: Mapping[str, float] | None = None,
+        min_topic: float = 0.0,
     ) -> None:
         self.min_support = min_support
+        self.min_topic = min_topic
         self.similarity = similarity
         self.min_grounding = min_grounding
         self.min_confidence = dict(min_confidence or {})  # by the draft's language
@@ -152,6 +200,9 @@ class Verifier:
             Check("kind", lambda d: wrong_kind(d.question, d.text)),
             # Arabic words that none of its sources has: invented (English answers translate)
             Check("support", lambda d: d.language == "ar" and support(d) < self.min_support),
+            # an Arabic answer read from sentences that share few of the question's words: they
+            # tell of something else (English questions share no words with Arabic sentences)
+            Check("topic", lambda d: d.language == "ar" and topic(d) < self.min_topic),
             # the passages it cites are not about what was asked (the question's own passage
             # is often missing and a neighbour's figure is given instead)
             Check(

@@ -123,6 +123,7 @@ def build_bot(
         # measured on EmbeddingGemma's scale; e5's is another
         min_grounding=settings.min_grounding if settings.embedder == "gemma" else 0.0,
         min_confidence={"ar": settings.min_confidence_ar, "en": settings.min_confidence_en},
+        min_topic=settings.min_topic,
         copy_arabic=settings.copy_arabic,
         english_letters=settings.english_letters,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from bot.currencies import currencies
 from bot.texts import TEXT
-from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support
+from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support, topic
 from retrieval.documents import Passage
 
 SOURCE = Passage(
@@ -81,6 +81,51 @@ MONEY = Passage(text="وبلغت تكلفة المحطة 2.3 مليار درهم
 def test_a_figure_in_a_currency_its_source_does_not_name_is_declined(text, failed) -> None:
     checked = Draft("How much did the plant cost?", "en", text, [MONEY], [MONEY])
     assert ("currency" in Verifier().failures(checked)) is failed
+
+
+PLANTS = Passage(
+    text="وافتتح المغرب محطة واحة الشمس للطاقة الشمسية بكلفة 2.3 مليار درهم. وفي العام الماضي "
+    "افتتحت مصر مصنعا للسيارات بقيمة 5 مليارات دولار.", doc_id="p", title="t", source="p.txt",
+    start=100, end=220,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "language", "failed"),
+    [
+        ("2.3 مليار درهم [1].", "كم بلغت كلفة محطة واحة الشمس؟", "ar", False),
+        ("5 مليارات دولار [1].", "كم بلغت كلفة محطة واحة الشمس؟", "ar", True),  # the car plant
+        ("بلغت كلفة محطة واحة الشمس 5 مليارات دولار [1].", "كم بلغت كلفة محطة واحة الشمس؟",
+         "ar", True),  # the question's words said back do not make the car plant's sentence
+        ("The plant cost 5 billion dollars [1].", "How much did the plant cost?", "en", False),
+    ],
+)  # fmt: skip
+def test_an_answer_read_from_a_sentence_about_something_else_is_declined(
+    text, question, language, failed
+) -> None:
+    checked = Draft(question, language, text, [PLANTS], [PLANTS])
+    assert ("topic" in Verifier(min_topic=0.3).failures(checked)) is failed
+    assert "topic" not in Verifier().failures(checked), "off unless a floor is set"
+
+
+def test_a_question_word_with_another_ending_is_the_same_word() -> None:
+    water = Passage(
+        text="وقال الوزير إن المشروع سيكلف 1.8 مليار دولار، ومن المتوقع أن يبدأ "
+        "تشغيله في عام 2030.",
+        doc_id="w",
+        title="t",
+        source="w.txt",
+        start=0,
+        end=90,
+    )
+    asked = Draft("متى يبدأ تشغيل المشروع؟", "ar", "في عام 2030 [1].", [water], [water])
+    assert topic(asked) == 1.0, "تشغيله is تشغيل with a pronoun"
+
+
+def test_the_words_that_ask_are_not_the_question_s_topic() -> None:
+    asked = Draft("متى افتتح المغرب محطة واحة الشمس؟", "ar", "2.3 مليار درهم [1].", [PLANTS],
+                  [PLANTS])  # fmt: skip
+    assert topic(asked) == 1.0, "every word but متى is in the plant's sentence"
 
 
 def test_currencies_are_read_in_their_arabic_and_english_forms() -> None:
