@@ -11,14 +11,14 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+
+import snowballstemmer
 
 from bot.asking import wrong_kind
 from bot.citations import (
     CITATION_PATTERN,
+    build_citations,
     other_year,
-    supporting_sentence,
     unverified_numbers,
     year_not_cited,
 )
@@ -37,11 +37,8 @@ def skeleton(token: str) -> str:
     return LONG_VOWELS.sub("", token) if not token[0].isdigit() else token
 
 
-@cache
-def _snowball() -> Any:
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("arabic")
+# Snowball's Arabic stemmer takes endings off as well as prefixes
+ARABIC_STEMMER = snowballstemmer.stemmer("arabic")
 
 
 def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
@@ -56,7 +53,7 @@ def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
             continue
         forms.append({token, stemmed, skeleton(token), skeleton(stemmed)})
         if suffixes:
-            forms[-1].add(normalize(_snowball().stemWord(token)))
+            forms[-1].add(normalize(ARABIC_STEMMER.stemWord(token)))
     return forms
 
 
@@ -102,12 +99,8 @@ INTERROGATIVES = {stem(normalize(word)) for word in _INTERROGATIVES.split()}
 
 def answer_sentences(draft: Draft) -> list[str]:
     """In each cited passage, the sentence the answer comes from (the one sharing most words
-    with it, as its citation shows)."""
-    sentences = []
-    for passage in draft.cited:
-        start, end = supporting_sentence(draft.text, passage)
-        sentences.append(passage.text[start - passage.start : end - passage.start])
-    return sentences
+    with it): the sentences its citations show."""
+    return [citation.sentence for citation in build_citations(draft.text, draft.passages)]
 
 
 def topic(draft: Draft) -> float:
