@@ -36,8 +36,11 @@ _ENGLISH = {
     for name, (words, sign, _) in _CURRENCIES.items()
 }
 _ARABIC = {name: tuple(normalize(w) for w in words) for name, (*_, words) in _CURRENCIES.items()}
-# ين is a word's end too often (بين، تعيين): only these whole words
-_WHOLE_WORDS = {"yen": {normalize(w) for w in ("ين", "الين", "بالين", "والين", "وبالين")}}
+# ين is a word's end too often (بين، تعيين), and الين or بالين a name (Allen, Palin): the
+# whole word ين, or one of these with "Japanese" after it
+_WHOLE_WORDS = {"yen": {normalize("ين")}}
+_QUALIFIED = {"yen": ({normalize(w) for w in ("الين", "بالين", "والين", "وبالين", "للين")},
+                      normalize("ياباني"))}  # fmt: skip
 
 
 def currencies(text: str) -> set[str]:
@@ -50,6 +53,10 @@ def currencies(text: str) -> set[str]:
             found.add(name)
     for name, forms in _WHOLE_WORDS.items():
         if forms & set(tokens):
+            found.add(name)
+    for name, (forms, qualifier) in _QUALIFIED.items():
+        pairs = zip(tokens, tokens[1:], strict=False)
+        if any(word in forms and stem(after).startswith(qualifier) for word, after in pairs):
             found.add(name)
     return found
 

@@ -129,16 +129,19 @@ def test_the_words_that_ask_are_not_the_question_s_topic() -> None:
 
 
 def test_currencies_are_read_in_their_arabic_and_english_forms() -> None:
-    assert currencies("بالدولارات وبالدراهم والجنيهات والين") == {
+    assert currencies("بالدولارات وبالدراهم والجنيهات والين الياباني") == {
         "dollar",
         "dirham",
         "pound",
         "yen",
     }
+    assert currencies("500 مليون ين") == currencies("تراجع الين الياباني") == {"yen"}
     assert currencies("$5 and €3, 40 pounds sterling, 9 riyals") == {"dollar", "euro", "pound",
                                                                       "riyal"}  # fmt: skip
     assert currencies("the Yuan dynasty") == currencies("أسرة يوان") == {"yuan"}
     assert currencies("Real Madrid won; rub it in; بين نيويورك وتعيين الديوان الإمبريالي") == set()
+    # names, not the yen
+    assert currencies("حصل جاريد ألين على 5 استحواذات، وقالت سارة بالين") == set()
 
 
 def test_a_year_asked_about_may_stand_in_the_cited_passage_its_title_or_date() -> None:
