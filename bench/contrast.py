@@ -9,16 +9,11 @@ The confidence check reads the probability the passages alone gave each token wr
 Prints one JSON row a question, then right / wrong shown / unanswerable shown for each way.
 Usage: python -m bench.contrast N SEED SETS WEIGHTS   (SETS: xq-ar,xq-en,arcd; WEIGHTS: 0,0.5)"""
 
-import json
-import statistics
 import sys
-import time
 
 import numpy as np
 
-from bench.devsets import dev_bots
-from bot.citations import is_refusal
-from bot.metrics import contains_answer
+from bench.devsets import compare, dev_bots
 from bot.prompt_states import PromptStates
 from bot.settings import Settings
 
@@ -26,7 +21,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 80
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 SETS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["xq-ar", "arcd", "xq-en"]
 WEIGHTS = [float(w) for w in sys.argv[4].split(",")] if len(sys.argv) > 4 else [0.0, 0.5]
-weight = 0.0
+chosen = {"a": 0.0}  # the weight of the question being asked
 
 
 def without_passages(messages):
@@ -75,8 +70,8 @@ def patch(generator) -> None:
     create = llm.create_chat_completion
 
     def created(*args, messages=None, logits_processor=None, **kwargs):
-        if weight:
-            contrast = Contrast(other, states, messages, weight)
+        if chosen["a"]:
+            contrast = Contrast(other, states, messages, chosen["a"])
             noted = logits_processor[-1]
 
             def note(input_ids, scores):  # the chosen token's probability with the passages
@@ -92,38 +87,5 @@ def patch(generator) -> None:
     llm.create_chat_completion = created
 
 
-def outcome(answer, case) -> dict:
-    drafted = bool(answer.draft) and not is_refusal(answer.draft)
-
-    def right(text):
-        return not case.unanswerable and bool(contains_answer(text, case.answers))
-
-    return {"draft": answer.draft, "checks": answer.checks, "refused": answer.refused,
-            "draft_right": drafted and right(answer.draft),
-            "right": not answer.refused and right(answer.text)}  # fmt: skip
-
-
-for name, testset, bot in dev_bots(Settings(), SETS, N, SEED, prepare=patch):
-    rows = []
-    for case in testset.cases:
-        row = {"set": name, "q": case.question, "gold": case.answers,
-               "unanswerable": case.unanswerable}  # fmt: skip
-        for w in WEIGHTS:
-            weight = w
-            t0 = time.perf_counter()
-            row[str(w)] = {**outcome(bot.ask(case.question), case),
-                           "seconds": round(time.perf_counter() - t0, 2)}  # fmt: skip
-        print(json.dumps(row, ensure_ascii=False), flush=True)
-        rows.append(row)
-    answerable = sum(not r["unanswerable"] for r in rows)
-    for w in WEIGHTS:
-        got = [r[str(w)] for r in rows]
-        drafts = sum(g["draft_right"] for g in got)
-        right = sum(g["right"] for g in got)
-        wrong = sum(not g["refused"] and not g["right"] and not r["unanswerable"]
-                    for g, r in zip(got, rows, strict=True))  # fmt: skip
-        unans = sum(not g["refused"] and r["unanswerable"] for g, r in zip(got, rows, strict=True))
-        median = statistics.median(g["seconds"] for g in got)
-        print(f"## {name} a={w}: drafts right {drafts}/{answerable}, right {right}, wrong shown "
-              f"{wrong}, unanswerable shown {unans}/{len(rows) - answerable}, "
-              f"median {median:.2f} s", flush=True)  # fmt: skip
+compare(dev_bots(Settings(), SETS, N, SEED, prepare=patch),
+        {f"a={w}": lambda bot, w=w: chosen.update(a=w) for w in WEIGHTS})  # fmt: skip

@@ -29,6 +29,7 @@ from bot.copying import CopyRule
 from bot.generation import Certainty, Generator, GeneratorUnavailable, Message, Waiting
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
+from bot.marking import marker, unmarked
 from bot.texts import according_to
 from bot.verify import Draft, Verifier, confidence
 from prompts import chat_messages
@@ -151,9 +152,10 @@ class Queued:
 Event = Sources | Queued | Token | Answer
 
 
-def format_passages(passages: Sequence[Passage]) -> str:
-    """Passages numbered [1]..[n], sentences addressed to an AI cut."""
-    return "\n\n".join(f"[{n}] {defang(p.text)}" for n, p in enumerate(passages, start=1))
+def format_passages(passages: Sequence[Passage], mark: Callable[[str], str] | None = None) -> str:
+    """Passages numbered [1]..[n], sentences addressed to an AI cut, words `mark`ed."""
+    texts = [defang(p.text) for p in passages]
+    return "\n\n".join(f"[{n}] {mark(t) if mark else t}" for n, t in enumerate(texts, start=1))
 
 
 class Bot:
@@ -174,6 +176,7 @@ class Bot:
         prompt: str = "answer",
         copy_arabic: bool = False,
         english_letters: bool = False,
+        mark_words: bool = False,
     ) -> None:
         self.retriever = retriever
         self.prompt = prompt  # the prompt file the model answers by (prompts/<prompt>.<lang>.txt)
@@ -183,6 +186,8 @@ class Bot:
         # English answers kept to English letters: the model may not quote its Arabic
         # passages, only translate them (bot/script_ban.py; off by default)
         self.english_letters = english_letters
+        # the Arabic question's words in bold in the passages it reads (bot/marking.py)
+        self.mark_words = mark_words
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
         self.rewriter = rewriter
         self.generator = generator
@@ -203,12 +208,16 @@ class Bot:
     def messages(
         self, question: str, passages: Sequence[Passage], language: Language
     ) -> list[Message]:
+        mark = marker(question) if self.marks(language) else None
         return chat_messages(
             "copy" if self.copies(language) else self.prompt,
             language,
-            passages=format_passages(passages),
+            passages=format_passages(passages, mark),
             question=question,
         )
+
+    def marks(self, language: Language) -> bool:
+        return self.mark_words and language == "ar" and not self.copies(language)
 
     def copies(self, language: Language) -> bool:
         return self.copy_arabic and language == "ar"
@@ -265,6 +274,8 @@ class Bot:
                         continue
                     if isinstance(piece, Certainty):
                         certainty = piece
+                        continue
+                    if self.marks(language) and not (piece := unmarked(piece)):
                         continue
                     if not raw:
                         timings["first_token"] = time.perf_counter() - started

@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     # became 1 translated and 3 declined, right answers 27 either way; bench.english_letters).
     # On: for readers who read no Arabic at all.
     english_letters: bool = False
+    # The Arabic question's words written in bold in the passages the model reads
+    # (bot/marking.py). Off: on 100 spread questions each (seed 5, bench.marked) XQuAD Arabic
+    # gained 4 right answers (28 -> 32) and ARCD lost 6 (34 -> 28): the model then gives the
+    # bare figure or word ("7 [1]" for "7 مواسِم"), where people's answers are phrases
+    mark_words: bool = False
 
     # A Chroma server (`chroma run`, `make chroma`), e.g. http://127.0.0.1:8000; unset: the
     # embedded store under <data_dir>/index

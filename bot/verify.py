@@ -97,6 +97,12 @@ _INTERROGATIVES = "متى كم بكم أين لماذا كيف ماذا هل أ�
 INTERROGATIVES = {stem(normalize(word)) for word in _INTERROGATIVES.split()}
 
 
+def asked_words(question: str) -> list[set[str]]:
+    """The question's words that name what it asks about, each as its forms (`word_forms`,
+    endings off too): its stop words and interrogatives left out."""
+    return [f for f in word_forms(question, suffixes=True) if not f & INTERROGATIVES]
+
+
 def answer_sentences(draft: Draft) -> list[str]:
     """In each cited passage, the sentence the answer comes from (the one sharing most words
     with it): the sentences its citations show."""
@@ -108,7 +114,7 @@ def topic(draft: Draft) -> float:
     comes from have, in any of their forms: a figure read from a sentence about something else
     (a neighbouring paragraph, another event of the article) scores low. 1.0 with nothing to
     compare."""
-    asked = [f for f in word_forms(draft.question, suffixes=True) if not f & INTERROGATIVES]
+    asked = asked_words(draft.question)
     sentences = answer_sentences(draft)
     if not asked or not sentences:
         return 1.0

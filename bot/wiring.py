@@ -126,6 +126,7 @@ def build_bot(
         min_topic=settings.min_topic,
         copy_arabic=settings.copy_arabic,
         english_letters=settings.english_letters,
+        mark_words=settings.mark_words,
     )
 
 

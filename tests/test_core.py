@@ -221,3 +221,20 @@ def test_the_grounding_check_reads_each_cited_passage_with_its_title(seeded_retr
     assert titled > bot.similarity(question, [fair.text])[0] + 0.1, "the title's words count"
     plain = bot.similarity(question, [fair.text])
     assert bot.closeness(question, [replace(fair, title="")]) == pytest.approx(plain)
+
+
+def test_the_arabic_question_s_words_are_bold_only_in_what_the_model_reads(
+    seeded_retriever,
+) -> None:
+    generator = ScriptedGenerator("بلغت **240.1** مليار دولار [1].", "It was 240.1 billion [1].")
+    bot = Bot(seeded_retriever, generator, mark_words=True)
+    events = list(bot.stream(AR_TRADE))
+    sources, answer = events[0], events[-1]
+    arabic = generator.requests[0][-1]["content"]
+    assert "**التجارة الصينية الروسية**" in arabic, "the question's words stand out"
+    assert not any("*" in p.text for p in sources.passages), "the user's sources are as written"
+    streamed = "".join(e.text for e in events[1:-1])
+    assert streamed == answer.text == "بلغت 240.1 مليار دولار [1].", "copied marks taken out"
+    assert not answer.refused
+    bot.ask("How much was China-Russia trade in 2023?")
+    assert "**" not in generator.requests[1][-1]["content"], "English shares no words with them"
