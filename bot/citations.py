@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from bot.numbers import spelled_numbers
 from retrieval.arabic import normalize, tokenize
@@ -101,15 +102,44 @@ def numbers_in(text: str) -> list[str]:
     return found
 
 
+# a figure and the word that scales it: "186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9
+# (after normalisation: آلاف is الاف; ألفًا is الفا)
+SCALED = re.compile(
+    r"(\d+(?:[.,]\d+)*)\s*(الف|الفا|الاف|مليون|مليونا|ملايين|مليار|مليارا|مليارات"
+    r"|thousand|million|billion)(?!\w)",
+    re.IGNORECASE,
+)
+SCALES = {"ال": 10**3, "th": 10**3, "مل": 10**6, "mi": 10**6, "bi": 10**9}
+
+
+def scaled_numbers(text: str) -> dict[str, str]:
+    """Each figure `text` scales by a word, as `numbers_in` writes it, and its full value:
+    {"186": "186000"} for "186 ألف", {"2.7": "2700000"} for "2,7 مليون"."""
+    found = {}
+    for raw, word in SCALED.findall(ARABIC_THOUSANDS.sub(",", normalize(text))):
+        figure = re.sub(r",(?=\d{3}\b)", "", raw)
+        scale = SCALES[word[:2].lower()] * (1000 if word.startswith("مليار") else 1)
+        value = Decimal(figure.replace(",", ".")) * scale
+        found[figure] = str(value.quantize(Decimal(1)) if value == value.to_integral() else value)
+    return found
+
+
 def known_numbers(texts: Sequence[str]) -> set[str]:
-    """The numbers the texts give, in digits or in words ("أربع" counts as 4)."""
-    return {n for text in texts for n in [*numbers_in(text), *spelled_numbers(text)]}
+    """The numbers the texts give, in digits or in words ("أربع" counts as 4), and the full
+    value of a scaled one ("186 ألف" is also 186000)."""
+    return {
+        n
+        for text in texts
+        for n in [*numbers_in(text), *spelled_numbers(text), *scaled_numbers(text).values()]
+    }
 
 
 def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
-    """Numbers in the answer that appear in none of the given passages."""
+    """Numbers in the answer that appear in none of the given passages (as written, or by
+    their full value: "186,000" and "186 ألف" are one figure, either way round)."""
     known = known_numbers([p.text for p in passages])
-    return [n for n in numbers_in(answer) if n not in known]
+    scaled = scaled_numbers(answer)
+    return [n for n in numbers_in(answer) if n not in known and scaled.get(n) not in known]
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

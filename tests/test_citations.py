@@ -10,6 +10,7 @@ from bot.citations import (
     normalize_markers,
     numbers_in,
     renumber,
+    scaled_numbers,
     unverified_numbers,
 )
 from retrieval.documents import Passage
@@ -37,6 +38,17 @@ def test_numbers_are_compared_as_written_in_either_script() -> None:
     passages = [passage(TRADE)]
     assert unverified_numbers("It reached 240.1 billion dollars in 2023 [1].", passages) == []
     assert unverified_numbers("It reached 250 billion dollars in 2023 [1].", passages) == ["250"]
+
+
+def test_a_figure_scaled_by_a_word_is_the_same_figure_in_full() -> None:
+    voters = [passage("وبلغ عدد الناخبين المسجلين 186 ألف ناخب، أدلى 76 ألفا منهم بأصواتهم.")]
+    assert unverified_numbers("There were 186,000 registered voters [1].", voters) == []
+    assert unverified_numbers("76 thousand of them voted [1].", voters) == []
+    assert unverified_numbers("There were 168,000 registered voters [1].", voters) == ["168000"]
+    full = [passage("The plant cost 2,300,000,000 dirhams and serves 310,000 homes.")]
+    assert unverified_numbers("بلغت كلفتها 2.3 مليار درهم وتخدم 310 آلاف منزل [1].", full) == []
+    assert unverified_numbers("بلغت كلفتها 3.2 مليار درهم [1].", full) == ["3.2"]
+    assert scaled_numbers("2,7 مليون طن، في عام 2020 الفريق") == {"2,7": "2700000"}
 
 
 def test_best_passage_uses_shared_words_then_similarity_then_rank() -> None:
