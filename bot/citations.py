@@ -135,11 +135,28 @@ def known_numbers(texts: Sequence[str]) -> set[str]:
 
 
 def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
-    """Numbers in the answer that appear in none of the given passages (as written, or by
-    their full value: "186,000" and "186 ألف" are one figure, either way round)."""
+    """Numbers in the answer that appear in none of the given passages (compared by value,
+    and by their full value: "186,000" and "186 ألف" are one figure, either way round), as
+    the answer writes them."""
     known = known_numbers([p.text for p in passages])
     scaled = scaled_numbers(answer)
-    return [n for n in numbers_in(answer) if n not in known and scaled.get(n) not in known]
+    written = written_numbers(answer)
+    return [written.get(n, n) for n in numbers_in(answer)
+            if n not in known and scaled.get(n) not in known]  # fmt: skip
+
+
+# a number as a reader sees it written: any digits, its decimal point or thousands separators
+WRITTEN = re.compile(r"\d+(?:(?:[.,٫٬]|،(?=\d{3}(?!\d)))\d+)*")
+
+
+def written_numbers(text: str) -> dict[str, str]:
+    """Each number of `text` as `numbers_in` gives it, and as `text` writes it ("186000":
+    "186,000"; "240.1": "٢٤٠٫١"), so that what is shown to a reader can be found in the answer."""
+    found: dict[str, str] = {}
+    for raw in WRITTEN.findall(CITATION_PATTERN.sub(" ", text)):
+        for value in numbers_in(raw):
+            found.setdefault(value, raw)
+    return found
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

@@ -38,13 +38,18 @@ def test_numbers_are_compared_as_written_in_either_script() -> None:
     passages = [passage(TRADE)]
     assert unverified_numbers("It reached 240.1 billion dollars in 2023 [1].", passages) == []
     assert unverified_numbers("It reached 250 billion dollars in 2023 [1].", passages) == ["250"]
+    # shown as the answer writes them, so that a reader finds them in it
+    written = unverified_numbers("بلغت ٢٥٠٫٥ مليار و22،338،618 [1].", passages)
+    assert written == ["٢٥٠٫٥", "22،338،618"]
 
 
 def test_a_figure_scaled_by_a_word_is_the_same_figure_in_full() -> None:
     voters = [passage("وبلغ عدد الناخبين المسجلين 186 ألف ناخب، أدلى 76 ألفا منهم بأصواتهم.")]
     assert unverified_numbers("There were 186,000 registered voters [1].", voters) == []
     assert unverified_numbers("76 thousand of them voted [1].", voters) == []
-    assert unverified_numbers("There were 168,000 registered voters [1].", voters) == ["168000"]
+    assert unverified_numbers("There were 168,000 registered voters [1].", voters) == ["168,000"]
+    assert unverified_numbers("بلغ عدد الناخبين ١٦٨٬٠٠٠ [1]", voters) == ["١٦٨٬٠٠٠"]
+    assert unverified_numbers("بلغ عدد الناخبين ١٨٦٬٠٠٠ [1]", voters) == []
     full = [passage("The plant cost 2,300,000,000 dirhams and serves 310,000 homes.")]
     assert unverified_numbers("بلغت كلفتها 2.3 مليار درهم وتخدم 310 آلاف منزل [1].", full) == []
     assert unverified_numbers("بلغت كلفتها 3.2 مليار درهم [1].", full) == ["3.2"]
