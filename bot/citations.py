@@ -138,11 +138,40 @@ def unverified_numbers(answer: str, passages: Sequence[Passage]) -> list[str]:
     """Numbers in the answer that appear in none of the given passages (compared by value,
     and by their full value: "186,000" and "186 ألف" are one figure, either way round), as
     the answer writes them."""
-    known = known_numbers([p.text for p in passages])
-    scaled = scaled_numbers(answer)
     written = written_numbers(answer)
-    return [written.get(n, n) for n in numbers_in(answer)
-            if n not in known and scaled.get(n) not in known]  # fmt: skip
+    return [written.get(n, n) for n in unknown_numbers(answer, [p.text for p in passages])]
+
+
+def unknown_numbers(answer: str, texts: Sequence[str]) -> list[str]:
+    """The answer's numbers (as `numbers_in` gives them) that none of `texts` gives."""
+    known = known_numbers(texts)
+    scaled = scaled_numbers(answer)
+    return [n for n in numbers_in(answer) if n not in known and scaled.get(n) not in known]
+
+
+def cite_article_figures(answer: str, passages: Sequence[Passage]) -> str:
+    """The answer with a marker added for each of its figures that its cited passages do not
+    give but another passage of the same article does (the model read an article's windows
+    and cited the wrong one): "186,000 voters [1]" becomes "… [1][3]" when [3] is the sentence
+    of [1]'s article that says "186 ألف". A figure of another article stays uncited, and
+    flagged."""
+    cited = [n for n in cited_numbers(answer) if 1 <= n <= len(passages)]
+    if not cited:
+        return answer
+    articles = {passages[n - 1].doc_id for n in cited}
+    written, scaled = written_numbers(answer), scaled_numbers(answer)
+    for number in unknown_numbers(answer, [passages[n - 1].text for n in cited]):
+        holders = (k for k, p in enumerate(passages, start=1)
+                   if k not in cited and p.doc_id in articles
+                   and {number, scaled.get(number)} & known_numbers([p.text]))  # fmt: skip
+        if (holder := next(holders, None)) is None:
+            continue
+        at = answer.find(written.get(number, number))
+        after = next(CITATION_PATTERN.finditer(answer, max(at, 0)), None)
+        end = after.end() if after else len(answer)
+        answer = f"{answer[:end]}[{holder}]{answer[end:]}"
+        cited.append(holder)
+    return answer
 
 
 # a number as a reader sees it written: any digits, its decimal point or thousands separators

@@ -17,6 +17,7 @@ from bot.citations import (
     MarkerFilter,
     best_passage,
     build_citations,
+    cite_article_figures,
     cited_numbers,
     drop_invalid_markers,
     is_refusal,
@@ -333,6 +334,7 @@ class Bot:
             return declined([], "")  # the model's own refusal: no draft to withdraw
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
+        text = cite_article_figures(text, passages)
         text, passages = renumber(text, passages)
         citations = build_citations(text, passages)
         draft = Draft(question, language, text, passages, [c.passage for c in citations],

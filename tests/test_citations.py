@@ -4,6 +4,7 @@ from bot.citations import (
     MarkerFilter,
     best_passage,
     build_citations,
+    cite_article_figures,
     cited_numbers,
     drop_invalid_markers,
     is_refusal,
@@ -103,3 +104,16 @@ def test_sources_are_numbered_in_the_order_the_answer_cites_them() -> None:
     text, ordered = renumber("زادت [4] ثم [2]، وكما قال [4] و[3].", passages)
     assert text == "زادت [1] ثم [2]، وكما قال [1] و[3]."
     assert [p.source for p in ordered] == ["4.txt", "2.txt", "3.txt", "1.txt"]
+
+
+def test_a_figure_of_another_window_of_the_cited_article_is_cited_there() -> None:
+    title = passage("نسبة المشاركة في الانتخابات البلدية بمدينة الواحات تبلغ 41%", doc="a")
+    voters = passage("وبلغ عدد الناخبين المسجلين 186 ألف ناخب.", start=300, doc="a")
+    elsewhere = passage("وبلغ عدد سكان المدينة 186 ألف نسمة.", doc="b")
+    answer = "There were 186,000 registered voters [1]. Turnout was 41% [1]."
+    assert cite_article_figures(answer, [title, elsewhere, voters]) == (
+        "There were 186,000 registered voters [1][3]. Turnout was 41% [1]."
+    ), "the window of the same article, not the other article's same figure"
+    assert cite_article_figures(answer, [title, elsewhere]) == answer, "another article's: flagged"
+    assert unverified_numbers(answer, [title]) == ["186,000"]
+    assert cite_article_figures("It was 41% [1].", [title, voters]) == "It was 41% [1]."

@@ -84,13 +84,32 @@ def test_a_number_in_no_passage_declines_and_keeps_the_draft_and_sources(seeded_
     assert answer.to_dict()["checks_failed"] == ["numbers"]
 
 
-def test_a_number_of_another_passage_than_the_cited_one_is_flagged(seeded_retriever) -> None:
+def test_a_number_of_another_article_than_the_cited_one_is_flagged(seeded_retriever) -> None:
     bot, generator = make_bot(seeded_retriever)
     sources = bot.retriever.search(AR_TRADE)
-    other = next(n for n in numbers_in(sources[1].text) if n not in numbers_in(sources[0].text))
+    known = {n for p in sources if p.doc_id == sources[0].doc_id for n in numbers_in(p.text)}
+    other = next(n for p in sources if p.doc_id != sources[0].doc_id
+                 for n in numbers_in(p.text) if n not in known)  # fmt: skip
     generator.enqueue(f"بلغت قيمة التجارة {other} [1].")
     answer = bot.ask(AR_TRADE)
     assert not answer.refused and answer.unverified == [other]
+
+
+def test_a_number_of_another_window_of_the_cited_article_is_cited_there(
+    seeded_retriever,
+) -> None:
+    bot, generator = make_bot(seeded_retriever)
+    sources = bot.retriever.search(AR_TRADE)
+    first, *rest = sources
+    window = next((p for p in rest if p.doc_id == first.doc_id
+                   and set(numbers_in(p.text)) - set(numbers_in(first.text))), None)  # fmt: skip
+    if window is None:  # the fake embedder ranked no second window of that article
+        pytest.skip("no second window of the first article among the sources")
+    other = next(n for n in numbers_in(window.text) if n not in numbers_in(first.text))
+    generator.enqueue(f"بلغت قيمة التجارة {other} [1].")
+    answer = bot.ask(AR_TRADE)
+    assert not answer.refused and answer.unverified == []
+    assert [c.passage for c in answer.citations] == [first, window]
 
 
 def test_a_draft_the_model_was_unsure_of_is_declined_and_keeps_its_sources(
