@@ -180,7 +180,7 @@ WRITTEN = re.compile(r"\d+(?:(?:[.,٫٬]|،(?=\d{3}(?!\d)))\d+)*")
 
 def written_numbers(text: str) -> dict[str, str]:
     """Each number of `text` as `numbers_in` gives it, and as `text` writes it ("186000":
-    "186,000"; "240.1": "٢٤٠٫١"), so that what is shown to a reader can be found in the answer."""
+    "186,000"; "250.5": "٢٥٠٫٥"), so that what is shown to a reader can be found in the answer."""
     found: dict[str, str] = {}
     for raw in WRITTEN.findall(CITATION_PATTERN.sub(" ", text)):
         for value in numbers_in(raw):
