@@ -102,24 +102,23 @@ def numbers_in(text: str) -> list[str]:
     return found
 
 
-# a figure and the word that scales it: "186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9
-# (after normalisation: آلاف is الاف; ألفًا is الفا)
-SCALED = re.compile(
-    r"(\d+(?:[.,]\d+)*)\s*(الف|الفا|الاف|مليون|مليونا|ملايين|مليار|مليارا|مليارات"
-    r"|thousand|million|billion)(?!\w)",
-    re.IGNORECASE,
-)
-SCALES = {"ال": 10**3, "th": 10**3, "مل": 10**6, "mi": 10**6, "bi": 10**9}
+# the words that scale a figure ("186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9), as
+# normalised (آلاف is الاف; ألفًا is الفا)
+SCALES = {
+    **dict.fromkeys(("الف", "الفا", "الاف", "thousand"), 10**3),
+    **dict.fromkeys(("مليون", "مليونا", "ملايين", "million"), 10**6),
+    **dict.fromkeys(("مليار", "مليارا", "مليارات", "billion"), 10**9),
+}
+SCALED = re.compile(rf"(\d+(?:[.,]\d+)*)\s*({'|'.join(SCALES)})(?!\w)", re.IGNORECASE)
 
 
 def scaled_numbers(text: str) -> dict[str, str]:
     """Each figure `text` scales by a word, as `numbers_in` writes it, and its full value:
-    {"186": "186000"} for "186 ألف", {"2.7": "2700000"} for "2,7 مليون"."""
+    {"186": "186000"} for "186 ألف", {"2,7": "2700000"} for "2,7 مليون"."""
     found = {}
     for raw, word in SCALED.findall(ARABIC_THOUSANDS.sub(",", normalize(text))):
         figure = re.sub(r",(?=\d{3}\b)", "", raw)
-        scale = SCALES[word[:2].lower()] * (1000 if word.startswith("مليار") else 1)
-        value = Decimal(figure.replace(",", ".")) * scale
+        value = Decimal(figure.replace(",", ".")) * SCALES[word.lower()]
         found[figure] = str(value.quantize(Decimal(1)) if value == value.to_integral() else value)
     return found
 
