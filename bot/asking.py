@@ -27,8 +27,13 @@ TIME = re.compile(
 _TIME_WORDS = (
     "century centuries decade decades year years era age period ago after before during "
     "since until when while day days week weeks month months season "
+    "today tomorrow yesterday tonight morning afternoon evening night noon midnight weekend "
+    "hour hours minute minutes monday tuesday wednesday thursday friday saturday sunday "
     "قرن قرون عقد عام اعوام سنة سنوات سنين عصر عهد فترة حقبة زمن يوم ايام اسبوع شهر اشهر "
-    "موسم بعد قبل خلال أثناء منذ حتى عند حين حينما عندما"
+    "موسم بعد قبل خلال أثناء منذ حتى عند حين حينما عندما "
+    "غدا أمس صباح مساء ليلة ليل فجر ساعة ساعات دقيقة دقائق "
+    # the days of the week; "أحد", "اثنين" and "جمعة" are also one, two and a gathering
+    "الأحد الاثنين الثلاثاء ثلاثاء الأربعاء أربعاء الخميس خميس الجمعة السبت سبت"
 )
 TIME_WORDS = {normalize(w) for w in _TIME_WORDS.split()}
 MONTH_WORDS = {normalize(m) for m in MONTHS}
@@ -49,13 +54,21 @@ def gives_figure(answer: str) -> bool:
     return bool(DIGIT.search(answer) or spelled_numbers(answer))
 
 
-def gives_time(answer: str) -> bool:
-    if gives_figure(answer):
-        return True
-    for token in TOKEN.findall(normalize(answer).lower()):
-        if token in MONTH_WORDS or token in TIME_WORDS or stem(token) in TIME_WORDS:
-            return True
-    return False
+def time_words(text: str) -> set[str]:
+    """The words of `text` that say when: months, days, "century", "after", "قرن", "خلال"."""
+    found = set()
+    for token in TOKEN.findall(normalize(text).lower()):
+        if token in MONTH_WORDS or token in TIME_WORDS:
+            found.add(token)
+        elif stem(token) in TIME_WORDS:
+            found.add(stem(token))
+    return found
+
+
+def gives_time(answer: str, question: str = "") -> bool:
+    """A figure, or a word that says when other than the question's own ("The bank made its
+    first cut this year" does not say when in the year it was)."""
+    return gives_figure(answer) or bool(time_words(answer) - time_words(question))
 
 
 def wrong_kind(question: str, answer: str) -> bool:
@@ -65,5 +78,5 @@ def wrong_kind(question: str, answer: str) -> bool:
     if wanted == "figure":
         return not gives_figure(answer)
     if wanted == "time":
-        return not gives_time(answer)
+        return not gives_time(answer, question)
     return False

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from retrieval.arabic import DIGITS
+
 _MARKER = re.compile(rb"\[(\d*)(\]?)")
 # what may join two copied spans: a space, a comma (Arabic or Latin), "and" (و), a full stop
 _JOINS = ("، ".encode(), b", ", b". ", " و".encode(), b" ")
@@ -21,7 +23,7 @@ _WORD, _TOKEN = re.compile(r"[\w\u064b-\u065f\u0670]+"), re.compile(r"\S+")
 # retrieval/arabic.py normalises); on bytes, each a whole letter: UTF-8 lead bytes never
 # continue a letter.
 _MARKS = re.compile(rb"\xd9[\x80\x8b-\x9f\xb0]")
-_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"}
+_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", **DIGITS}  # the model reads 0-9
 _FOLD = re.compile(b"|".join(re.escape(k.encode()) for k in _FOLDS))
 
 

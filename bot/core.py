@@ -34,6 +34,7 @@ from bot.marking import marker, unmarked
 from bot.texts import according_to
 from bot.verify import Draft, Verifier, confidence
 from prompts import chat_messages
+from retrieval.arabic import western_digits
 from retrieval.dates import Filters
 from retrieval.documents import Passage
 from retrieval.embedding import embed_titled
@@ -154,8 +155,9 @@ Event = Sources | Queued | Token | Answer
 
 
 def format_passages(passages: Sequence[Passage], mark: Callable[[str], str] | None = None) -> str:
-    """Passages numbered [1]..[n], sentences addressed to an AI cut, words `mark`ed."""
-    texts = [defang(p.text) for p in passages]
+    """Passages numbered [1]..[n], sentences addressed to an AI cut, words `mark`ed, figures in
+    the digits 0-9 (the model misreads Arabic-Indic ones: "٤٢ ألف" read as 52 thousand)."""
+    texts = [western_digits(defang(p.text)) for p in passages]
     return "\n\n".join(f"[{n}] {mark(t) if mark else t}" for n, t in enumerate(texts, start=1))
 
 

@@ -7,7 +7,9 @@ a fused preposition (بأربع، وثلاثة، لخمسة) and "و" between un
 
 from __future__ import annotations
 
-from retrieval.arabic import TOKEN, normalize, stem
+from collections.abc import Collection
+
+from retrieval.arabic import PREFIXES, TOKEN, normalize, stem
 
 # masculine and feminine, nominative and oblique (normalised below, as the text is)
 _ARABIC_UNITS = {
@@ -32,10 +34,20 @@ _ARABIC_TENS = {
     80: "ثمانون ثمانين",
     90: "تسعون تسعين",
     100: "مائة مئة",
-    200: "مائتان مائتين مئتان مئتين",
     1000: "ألف",
-    2000: "ألفان ألفين",
 }
+# the dual: two hundred, two thousand, two million ("ألفي أسرة", "مليونا دينار"), in the forms
+# of a noun alone and one followed by what it counts; after a figure ("76 ألفا") the word is
+# the figure's scale instead
+_ARABIC_DUALS = {
+    200: "مائتان مائتين مئتان مئتين مائتا مائتي مئتا مئتي",
+    2000: "ألفان ألفين ألفا ألفي",
+    2_000_000: "مليونان مليونين مليونا مليوني",
+    2_000_000_000: "ملياران مليارين مليارا ملياري",
+}
+# a half or a quarter of a scale: "نصف مليون دينار" is 500000
+_FRACTIONS = {"نصف": 0.5, "ربع": 0.25}
+_SCALES = {"ألف": 10**3, "مليون": 10**6, "مليار": 10**9}
 _ENGLISH = {  # zero … twenty, then the tens
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty": range(21),
@@ -43,7 +55,11 @@ _ENGLISH = {  # zero … twenty, then the tens
 }
 
 UNITS = {normalize(w): n for n, words in _ARABIC_UNITS.items() for w in words.split()}
+ARABIC_DUALS = {normalize(w): n for n, words in _ARABIC_DUALS.items() for w in words.split()}
 WORDS = UNITS | {normalize(w): n for n, words in _ARABIC_TENS.items() for w in words.split()}
+WORDS |= ARABIC_DUALS
+FRACTIONS = {normalize(w): share for w, share in _FRACTIONS.items()}
+SCALES = {normalize(w): factor for w, factor in _SCALES.items()}
 for _words, _values in _ENGLISH.items():
     WORDS |= dict(zip(_words.split(), _values, strict=True))
 WORDS["hundred"] = 100
@@ -58,22 +74,40 @@ DUALS = {
 }
 
 
+def _unfused(token: str, words: Collection[str]) -> str | None:
+    """The one of `words` that `token` is, alone or after fused prepositions ("بألفين",
+    "وبنصف"), or None."""
+    if token in words:
+        return token
+    for prefix in PREFIXES:
+        rest = token[len(prefix) :]
+        if token.startswith(prefix) and (rest in words or stem(rest) in words):
+            return rest if rest in words else stem(rest)
+    return None
+
+
 def spelled_numbers(text: str) -> set[str]:
     """The values of the numbers `text` writes in words, as digit strings: each word alone,
-    "X عشر" as 10+X, "X وعشرون" / "twenty-four" as the sum, a dual ("عامين") as 2."""
+    "X عشر" as 10+X, "X وعشرون" / "twenty-four" as the sum, a dual ("عامين") as 2, "ألفي" as
+    2000, "نصف مليون" as 500000."""
     tokens = TOKEN.findall(normalize(text))
     found: set[str] = set()
     for i, token in enumerate(tokens):
         stemmed = stem(token)
-        word = token if token in WORDS else stemmed
+        word = _unfused(token, WORDS.keys() | FRACTIONS.keys()) or stemmed
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if stemmed in DUALS:
             found.add("2")
+            continue
+        if word in FRACTIONS and after in SCALES:
+            found.add(str(int(FRACTIONS[word] * SCALES[after])))
             continue
         value = WORDS.get(word)
         if value is None or (word in DAYS and "ال" in token[: len(token) - len(word)]):
             continue
+        if word in ARABIC_DUALS and i and tokens[i - 1][0].isdigit():
+            continue  # "76 ألفا": the scale of 76
         found.add(str(value))
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if word in UNITS and after in TEEN:
             found.add(str(10 + value))
         elif word in UNITS and after.startswith("و") and WORDS.get(after[1:], 0) in range(20, 100):

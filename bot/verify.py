@@ -25,6 +25,8 @@ from bot.citations import (
 from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
+from bot.numbers import WORDS as NUMBER_WORDS
+from bot.units import other_unit
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
 from retrieval.documents import Passage
 
@@ -49,7 +51,7 @@ def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
     forms = []
     for token in TOKEN.findall(normalize(CITATION_PATTERN.sub(" ", text))):
         stemmed = stem(token)
-        if stemmed in STOPWORDS:
+        if stemmed in STOPWORDS and token not in NUMBER_WORDS:  # "ألفي" is not ال + في
             continue
         forms.append({token, stemmed, skeleton(token), skeleton(stemmed)})
         if suffixes:
@@ -134,6 +136,12 @@ def new_currency(draft: Draft) -> bool:
     return bool(other_currency(draft.text, [p.text for p in draft.cited or draft.passages]))
 
 
+def new_unit(draft: Draft) -> bool:
+    """The draft counts a figure in a unit its cited passages (all it read, when it cites
+    none) never count that figure in: "130 meters" of rain where the passage has "١٣٠ مليمترا"."""
+    return bool(other_unit(draft.text, [p.text for p in draft.cited or draft.passages]))
+
+
 def confidence(probabilities: Sequence[float]) -> float | None:
     """How sure the model was of a draft, token by token: the geometric mean of the
     probabilities it gave the tokens it wrote (its last step, the end of the answer, left
@@ -192,6 +200,7 @@ class Verifier:
             Check("instructions", instructions),  # its instructions, itself, its examples
             Check("numbers", lambda d: bool(new_numbers(d))),  # a figure no passage has
             Check("currency", new_currency),  # a figure in dinars where its source has dirhams
+            Check("unit", new_unit),  # 130 metres where its source has 130 millimetres
             Check("year", lambda d: other_year(d.text, d.question)),  # another year's figure
             Check("when", lambda d: year_not_cited(d.question, d.cited)),  # another year's news
             Check("echo", restates),  # the question said back, no fact in it

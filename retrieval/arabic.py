@@ -8,18 +8,20 @@ DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
 # Zero-width and bidi control characters: invisible, but they split words for a tokenizer.
 INVISIBLES = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Arabic-Indic and Eastern Arabic-Indic digits, and the Arabic decimal and thousands separators
+DIGITS = {
+    **{chr(0x0660 + n): str(n) for n in range(10)},
+    **{chr(0x06F0 + n): str(n) for n in range(10)},
+    "٫": ".", "٬": ",",
+}  # fmt: skip
+_WESTERN = str.maketrans(DIGITS)
 _FOLD = str.maketrans(
     {
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
         "ة": "ه",
         "ى": "ي",
         "ؤ": "و", "ئ": "ي",
-        # Arabic-Indic and Eastern Arabic-Indic digits, and the Arabic decimal separator
-        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
-        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
-        "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4",
-        "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
-        "٫": ".", "٬": ",",
+        **DIGITS,
     }
 )  # fmt: skip
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -36,6 +38,12 @@ def normalize(text: str) -> str:
     text = INVISIBLES.sub("", text)
     text = DIACRITICS.sub("", text).replace(TATWEEL, "")
     return text.translate(_FOLD).lower()
+
+
+def western_digits(text: str) -> str:
+    """`text` with its figures in the digits 0-9 ("٤٢ ألف" → "42 ألف", "٧٫٥" → "7.5"), the
+    rest as written."""
+    return text.translate(_WESTERN)
 
 
 ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")

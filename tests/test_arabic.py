@@ -1,6 +1,6 @@
 """Arabic normalisation and light stemming, as the keyword index sees text."""
 
-from retrieval.arabic import normalize, stem, tokenize
+from retrieval.arabic import normalize, stem, tokenize, western_digits
 
 
 def test_hamza_forms_ta_marbuta_and_alef_maqsura_fold() -> None:
@@ -18,6 +18,7 @@ def test_diacritics_tatweel_and_invisible_characters_go() -> None:
 def test_arabic_indic_digits_become_ascii() -> None:
     assert normalize("٢٤٠٫١ مليار") == "240.1 مليار"
     assert normalize("۱۹۰") == "190"
+    assert western_digits("أمام ٤٢ ألف متفرج، و٧٫٥ ملايين") == "أمام 42 ألف متفرج، و7.5 ملايين"
 
 
 def test_prefixes_are_stripped_once_and_short_words_kept() -> None:

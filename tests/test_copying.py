@@ -115,3 +115,9 @@ def test_marks_are_left_out_of_the_answer_so_none_can_be_piled_on():
     marked = CopyRule(["في القرنِ السَّادس عشر"], REFUSAL)
     assert not marked.allows("القرنِ".encode())
     assert not marked.allows("القرن ـًّـًّ".encode())
+
+
+def test_figures_in_arabic_indic_digits_are_copied_in_the_digits_the_model_reads():
+    indic = CopyRule(["أقيمت المباراة أمام ٤٢ ألف متفرج"], REFUSAL)
+    assert indic.complete("42 ألف متفرج [1]".encode())
+    assert not indic.allows("52 ألف".encode())

@@ -256,3 +256,23 @@ def test_the_arabic_question_s_words_are_bold_only_in_what_the_model_reads(
     assert not answer.refused
     bot.ask("How much was China-Russia trade in 2023?")
     assert "**" not in generator.requests[1][-1]["content"], "English shares no words with them"
+
+
+def test_the_model_reads_figures_in_digits_0_9_and_the_user_sees_them_as_written(
+    hash_indexer, tmp_path
+) -> None:
+    """The model misreads Arabic-Indic digits ("٤٢ ألف" read as 52 thousand): the passages it
+    reads have 0-9; the sources, the citations and the checks keep the article's own."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "match.txt").write_text(
+        "نهائي الكأس\nأقيمت المباراة النهائية أمام ٤٢ ألف متفرج، وسجل الهدف الثالث في الدقيقة ٨٩.",
+        encoding="utf-8",
+    )
+    hash_indexer.ingest([folder])
+    bot, generator = make_bot(HybridRetriever(store=hash_indexer.store, k=2), "42 ألف متفرج [1].")
+    answer = bot.ask("كم عدد المتفرجين الذين حضروا المباراة النهائية؟")
+    read = generator.requests[0][-1]["content"]
+    assert "أمام 42 ألف متفرج" in read and "الدقيقة 89" in read and "٤٢" not in read
+    assert not answer.refused and answer.unverified == []
+    assert "٤٢ ألف" in answer.citations[0].sentence, "the sentence as the article writes it"

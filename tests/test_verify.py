@@ -55,6 +55,13 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
         ("Exports were reported by the minister [1].", "In what year were exports reported?",
          "en", ["kind"]),
         ("عندما قال وزير الخارجية [1].", "متى قيل ذلك؟", "ar", []),  # an event says when
+        ("Wheat exports are expected to recover on Thursday [1].",
+         "When are wheat exports expected to recover?", "en", []),  # a day of the week
+        ("ابتداء من الخميس [1].", "متى تتعافى صادرات القمح؟", "ar",
+         ["support"]),  # a day says when (not a word of the source, though)
+        ("Wheat exports reached their peak this year [1].",
+         "When did wheat exports reach their peak this year?", "en", ["kind"]),  # its own year
+        ("ألفي طن [1].", "كم طنا من القمح صدر؟", "ar", []),  # two thousand: a figure
         ("صادرات القمح [1].", "هل قال الوزير صادرات القمح أم الأرز؟", "ar", []),  # a choice
     ],
 )  # fmt: skip
@@ -81,6 +88,31 @@ MONEY = Passage(text="وبلغت تكلفة المحطة 2.3 مليار درهم
 def test_a_figure_in_a_currency_its_source_does_not_name_is_declined(text, failed) -> None:
     checked = Draft("How much did the plant cost?", "en", text, [MONEY], [MONEY])
     assert ("currency" in Verifier().failures(checked)) is failed
+
+
+RAIN = Passage(
+    text="وسجلت المحطة ١٣٠ مليمترا من الأمطار، وارتفع منسوب المياه إلى 2.5 متر خلال 48 ساعة.",
+    doc_id="r", title="t", source="r.txt", start=0, end=80,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "failed"),
+    [
+        ("The station recorded 130 meters of rain [1].", True),  # the passage has millimetres
+        ("The station recorded 130 mm of rain [1].", False),
+        ("The station recorded 130 millimetres of rain [1].", False),
+        ("سجلت المحطة 130 مترا من الأمطار [1].", True),
+        ("سجلت المحطة 130 ملم [1].", False),
+        ("The water rose to 2.5 metres within 48 hours [1].", False),
+        ("The water rose to 2.5 metres within 48 days [1].", True),
+        ("The station recorded 130 [1].", False),  # no unit given
+        ("It rained for 3 hours [1].", False),  # a figure the passage does not count
+    ],
+)
+def test_a_figure_in_a_unit_its_source_does_not_count_it_in_is_declined(text, failed) -> None:
+    checked = Draft("How much rain fell?", "en", text, [RAIN], [RAIN])
+    assert ("unit" in Verifier().failures(checked)) is failed
 
 
 PLANTS = Passage(
@@ -207,6 +239,12 @@ def test_a_number_the_passage_writes_in_words_is_a_known_number() -> None:
                       title="t", source="d.txt", start=0, end=48)  # fmt: skip
     said = Draft("How many?", "en", "14 tackles and 24 passes [1].", [english], [english])
     assert new_numbers(said) == []
+    duals = Passage(text="وأجلت ألفي أسرة، ومنحت مليونا دينار، وأدلى 76 ألفا بأصواتهم، ونصف مليون.",
+                    doc_id="k", title="t", source="h.txt", start=0, end=70)  # fmt: skip
+    read = Draft("كم؟", "ar", "2000 أسرة و2,000,000 دينار و76 ألفا و500 ألف [1].", [duals], [duals])
+    assert new_numbers(read) == [], "a dual is two of the thing; half a million is 500000"
+    assert new_numbers(replace(read, text="1000 أسرة [1].")) == ["1000"]
+    assert new_numbers(replace(read, text="2 أسرة [1].")) == ["2"], "76 ألفا is not a dual"
     hundred = Passage(text="قبل مائة عام، وبلغ 22،338،618 رقما.", doc_id="j", title="t",
                       source="g.txt", start=0, end=34)  # fmt: skip
     assert new_numbers(Draft("?", "en", "100 years; 22,338,618 [1].", [hundred], [hundred])) == []
