@@ -7,9 +7,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.settings import ConfigError, Settings
 from bot.texts import TEXT
+
+if TYPE_CHECKING:
+    from bot.generation import Generator
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
@@ -212,8 +216,12 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Score the bot on a test set; write rows, summary and chart to the report folder."""
+def cmd_eval(
+    args: argparse.Namespace, settings: Settings, generator: Generator | None = None
+) -> int:
+    """Score the bot on a test set; write rows, summary and chart to the report folder.
+    `generator`: a model other than the settings' (bench/replay.py gives a report's answers
+    back)."""
     import shlex
     from pathlib import Path
 
@@ -255,7 +263,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     count = min(len(testset.cases), args.limit or len(testset.cases))
     with tqdm(total=count * len(modes), unit="question", desc="Evaluating",
               disable=args.quiet) as bar:  # fmt: skip
-        results = evaluate(testset, store, settings, options,
+        results = evaluate(testset, store, settings, options, generator=generator,
                            step=lambda mode: (bar.set_postfix_str(mode), bar.update()))  # fmt: skip
     summaries = {mode: summarize(rows) for mode, rows in results.items()}
     command = "python -m bot eval " + shlex.join(sys.argv[2:] if args.argv is None else args.argv)

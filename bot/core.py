@@ -97,6 +97,9 @@ class Answer:
     checks: list[str] = field(default_factory=list)  # the verification checks it failed
     # the probability the model gave each token of its draft (empty: not known)
     probabilities: tuple[float, ...] = ()
+    # the model's text as it wrote it, its own markers and all (the eval keeps it, so that the
+    # verification stage can be run again on the same answers: bench/replay.py)
+    raw: str = ""
 
     def confidence(self) -> float | None:
         """How sure the model was of its draft; None when not known."""
@@ -330,7 +333,7 @@ class Bot:
         def declined(failed: list[str], draft: str) -> Answer:
             return Answer(question, language, REFUSALS[language], [], passages, refused=True,
                           timings=timings, draft=draft, checks=failed,
-                          probabilities=probabilities)  # fmt: skip
+                          probabilities=probabilities, raw=raw)  # fmt: skip
 
         if not passages or not text or is_refusal(text):
             return declined([], "")  # the model's own refusal: no draft to withdraw
@@ -346,7 +349,7 @@ class Bot:
             return declined(failed, text)
         return Answer(question, language, text, citations, passages,
                       unverified_numbers(text, draft.cited), timings=timings, draft=text,
-                      checks=failed, probabilities=probabilities)  # fmt: skip
+                      checks=failed, probabilities=probabilities, raw=raw)  # fmt: skip
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""

@@ -111,7 +111,8 @@ def evaluate(
                         "citations": citations, "unverified": answer["unverified"],
                         "draft": answer["draft"], "checks_failed": answer["checks_failed"],
                         "timings": answer["timings"],
-                        "probabilities": [round(p, 4) for p in asked.probabilities]}  # fmt: skip
+                        "probabilities": [round(p, 4) for p in asked.probabilities],
+                        "raw": asked.raw}  # fmt: skip
                 scores |= score_answer(case, answer)
             row["scores"] = scores
             rows.append(row)

@@ -1,0 +1,124 @@
+"""The verification stage run again on a committed eval report's answers, with no model: every
+question retrieved and focused as the eval does, and the text the model wrote for it in the
+report (its `raw`, kept by the eval since 2026-12-06) given back with its token probabilities,
+as if the model wrote it again. A change to the checks is then measured on a whole report in
+minutes, and the decisions it moves are listed.
+
+    python -m bench.replay reports/xquad-ar-answers [--report /tmp/replayed]
+
+The report is read as its own command ran it (the line under its title in summary.md), with
+this checkout's settings and code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.generation import Certainty, Message
+
+
+class ReplayError(RuntimeError):
+    """The report cannot be replayed (no model text in it, or a question it never answered)."""
+
+
+class Replay:
+    """A generator that writes, for each question, what the model wrote for it in a report."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        if rows and not any("raw" in row for row in rows):
+            raise ReplayError("the report has no model text (`raw`): write it again first")
+        # the longest question first: one question may be part of another
+        self.rows = sorted(
+            (row for row in rows if "raw" in row), key=lambda row: -len(row["question"])
+        )
+        self.missing: list[str] = []  # questions the report never asked the model
+
+    def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
+        return "".join(p for p in self.stream(messages, max_new_tokens) if isinstance(p, str))
+
+    def stream(
+        self,
+        messages: list[Message],
+        max_new_tokens: int = 256,
+        copy: object = None,
+        no_arabic: bool = False,
+    ) -> Iterator[str | Certainty]:
+        asked = str(messages[-1]["content"])
+        row = next((r for r in self.rows if r["question"] in asked), None)
+        if row is None or not (row["raw"] or row["probabilities"]):
+            self.missing.append(asked[-200:])
+            return
+        if row["raw"]:
+            yield row["raw"]
+        yield Certainty(tuple(row["probabilities"]))
+
+
+def moved(
+    before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> list[tuple[str, str, str, list[str], list[str]]]:
+    """(question, outcome before, after, checks failed before, after) where they differ:
+    an outcome is right, wrong, declined, or for an unanswerable question shown / declined."""
+
+    def outcome(row: dict[str, Any]) -> str:
+        if row.get("unanswerable"):
+            return "declined" if row["refused"] else "shown (unanswerable)"
+        if row["refused"]:
+            return "declined"
+        return "right" if row["scores"].get("contains_answer") else "wrong"
+
+    old = {row["id"]: row for row in before}
+    return [
+        (row["question"], outcome(old[row["id"]]), outcome(row),
+         old[row["id"]]["checks_failed"], row["checks_failed"])
+        for row in after
+        if row["id"] in old and "answer" in row
+        and (outcome(old[row["id"]]) != outcome(row)
+             or old[row["id"]]["checks_failed"] != row["checks_failed"])
+    ]  # fmt: skip
+
+
+def replay(folder: Path, report: Path) -> list[tuple[str, str, str, list[str], list[str]]]:
+    from bot.cli import cmd_eval, parser
+    from bot.settings import Settings
+
+    summary = (folder / "summary.md").read_text(encoding="utf-8")
+    command = next(line.strip("`") for line in summary.splitlines() if line.startswith("`"))
+    words = shlex.split(command)[3:]  # after "python -m bot"
+    args = parser().parse_args(words)
+    args.report, args.quiet, args.argv = str(report), True, words
+    before = [json.loads(line) for line in (folder / "rows.jsonl").open(encoding="utf-8")]
+    generator = Replay(before)
+    if cmd_eval(args, Settings(), generator=generator) != 0:
+        raise ReplayError(f"the eval command failed: {command}")
+    if generator.missing:
+        print(f"{len(generator.missing)} questions the report never asked the model",
+              file=sys.stderr)  # fmt: skip
+    after = [json.loads(line) for line in (report / "rows.jsonl").open(encoding="utf-8")]
+    return moved(before, after)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    options.add_argument("folder", type=Path, help="a report folder (rows.jsonl, summary.md)")
+    options.add_argument("--report", type=Path, help="where to write the replayed report")
+    args = options.parse_args(argv)
+    report = args.report or Path(tempfile.mkdtemp(prefix="replay-"))
+    try:
+        changes = replay(args.folder, report)
+    except ReplayError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"\n{len(changes)} decisions moved (report in {report}):")
+    for question, old, new, failed_before, failed_after in changes:
+        print(f"- {old} -> {new}: {question} ({failed_before} -> {failed_after})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Replaying a report: the model's text of each answer given back, the checks run again."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.replay import Replay, ReplayError, moved
+from bot.evaluation import EvalOptions, evaluate
+from bot.settings import Settings
+from bot.testsets import load_testset
+from tests.fakes import ScriptedGenerator
+
+ROOT = Path(__file__).resolve().parent.parent
+TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
+
+
+def test_a_replayed_report_moves_only_what_a_changed_check_moves(hash_indexer, tmp_path) -> None:
+    hash_indexer.ingest([ROOT / "seeds"])
+    cases = [
+        {"id": "sure", "question": TRADE, "answers": ["240.1 مليار دولار"]},
+        {"id": "unsure", "question": "ما قيمة التجارة الصينية الروسية في 2023؟",
+         "answers": ["240.1 مليار دولار"]},
+    ]  # fmt: skip
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    written = ScriptedGenerator("بلغت 240.1 مليار دولار [1].", "بلغت 240.1 مليار دولار [2].",
+                                probabilities=(0.9, 0.6, 0.7, 1.0))  # fmt: skip
+    settings = Settings(min_relevance_ar=0, min_relevance_en=0, sentence_windows=False,
+                        min_confidence_ar=0)  # fmt: skip
+    store = hash_indexer.store
+    rows = evaluate(testset, store, settings, EvalOptions(), generator=written)["hybrid"]
+    assert [r["raw"] for r in rows] == ["بلغت 240.1 مليار دولار [1].",
+                                        "بلغت 240.1 مليار دولار [2]."]  # fmt: skip
+    again = evaluate(testset, store, settings, EvalOptions(), generator=Replay(rows))["hybrid"]
+    assert [r["answer"] for r in again] == [r["answer"] for r in rows]
+    assert [r["citations"] for r in again] == [r["citations"] for r in rows], "its own markers"
+    assert moved(rows, again) == []
+    stricter = settings.model_copy(update={"min_confidence_ar": 0.8})
+    replayed = evaluate(testset, store, stricter, EvalOptions(), generator=Replay(rows))["hybrid"]
+    assert moved(rows, replayed) == [
+        (TRADE, "right", "declined", [], ["confidence"]),
+        (cases[1]["question"], "right", "declined", [], ["confidence"]),
+    ]
+
+
+def test_a_report_without_the_model_s_text_cannot_be_replayed() -> None:
+    with pytest.raises(ReplayError, match="raw"):
+        Replay([{"question": "?", "draft": "x", "probabilities": []}])
