@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.generation import Certainty, Message
+from bot.language import strip_invisible
 
 
 class ReplayError(RuntimeError):
@@ -49,8 +50,9 @@ class Replay:
         copy: object = None,
         no_arabic: bool = False,
     ) -> Iterator[str | Certainty]:
-        asked = str(messages[-1]["content"])
-        row = next((r for r in self.rows if r["question"] in asked), None)
+        # the question as the bot puts it in the prompt: invisible marks taken out
+        asked = strip_invisible(str(messages[-1]["content"]))
+        row = next((r for r in self.rows if strip_invisible(r["question"]).strip() in asked), None)
         if row is None or not (row["raw"] or row["probabilities"]):
             self.missing.append(asked[-200:])
             return

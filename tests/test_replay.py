@@ -19,7 +19,8 @@ def test_a_replayed_report_moves_only_what_a_changed_check_moves(hash_indexer, t
     hash_indexer.ingest([ROOT / "seeds"])
     cases = [
         {"id": "sure", "question": TRADE, "answers": ["240.1 مليار دولار"]},
-        {"id": "unsure", "question": "ما قيمة التجارة الصينية الروسية في 2023؟",
+        # an invisible mark the bot takes out before the question goes in the prompt
+        {"id": "unsure", "question": "\u200fما قيمة التجارة الصينية الروسية في 2023؟",
          "answers": ["240.1 مليار دولار"]},
     ]  # fmt: skip
     path = tmp_path / "set.jsonl"
