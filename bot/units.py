@@ -13,8 +13,8 @@ import re
 from bot.citations import CITATION_PATTERN, SCALES, numbers_in
 from retrieval.arabic import TOKEN, normalize, stem
 
-# a unit: its English words (whole words, any case) and the Arabic words that begin a word
-# naming it, after its fused prefixes (مترا، أمتار; مليمترا، ملم)
+# a unit: its English words and its Arabic ones, each a whole word (Arabic after its fused
+# prefixes, and with a case or number ending: مترا، مترين، كيلومترات; not مترجم or كما)
 _UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "millimetre": (r"mm|millimet(?:er|re)s?", ("مليمتر", "ملليمتر", "ميليمتر", "ملم")),
     "centimetre": (r"cm|centimet(?:er|re)s?", ("سنتيمتر", "سنتمتر", "سم")),
@@ -42,15 +42,24 @@ _ARABIC = {name: tuple(normalize(w) for w in words) for name, (_, words) in _UNI
 _BETWEEN = set(SCALES) | {"square", "cubic", "sq", "cu"}
 
 
+_ENDINGS = ("", "ا", "ان", "ين", "ات")
+# abbreviations take no ending: كما is "as", not kilometres
+_ABBREVIATIONS = {normalize(w) for w in ("كم", "كلم", "سم", "ملم", "كغ", "كلغ")}
+
+
 def unit_of(word: str) -> str | None:
     """The unit `word` (one token, normalised) names, or None."""
     for name, pattern in _ENGLISH.items():
         if pattern.match(word):
             return name
     for form in (word, stem(word), stem(stem(word))):
-        for name, starts in _ARABIC.items():
-            if any(form.startswith(start) for start in starts):
-                return name
+        for ending in _ENDINGS:
+            base = form[: len(form) - len(ending)] if ending else form
+            if ending and (not form.endswith(ending) or base in _ABBREVIATIONS):
+                continue
+            for name, words in _ARABIC.items():
+                if base in words:
+                    return name
     return None
 
 

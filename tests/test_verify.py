@@ -115,6 +115,23 @@ def test_a_figure_in_a_unit_its_source_does_not_count_it_in_is_declined(text, fa
     assert ("unit" in Verifier().failures(checked)) is failed
 
 
+def test_a_unit_is_a_whole_word_not_the_start_of_another() -> None:
+    from bot.units import figure_units
+
+    assert figure_units("وبلغ 5 كما وصل 12 مترجما و3 مترو") == {}, "as, translators, metro"
+    assert figure_units("بلغ 5 كم و12 مترا و3 أطنان و7 دقائق") == {
+        "5": {"kilometre"},
+        "12": {"metre"},
+        "3": {"tonne"},
+        "7": {"minute"},
+    }
+    assert figure_units("It is 130 mm, 2.5 square kilometres and 38 years") == {
+        "130": {"millimetre"},
+        "2.5": {"kilometre"},
+        "38": {"year"},
+    }
+
+
 PLANTS = Passage(
     text="وافتتح المغرب محطة واحة الشمس للطاقة الشمسية بكلفة 2.3 مليار درهم. وفي العام الماضي "
     "افتتحت مصر مصنعا للسيارات بقيمة 5 مليارات دولار.", doc_id="p", title="t", source="p.txt",
