@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.numbers import spelled_numbers
+from bot.numbers import SCALES, spelled_numbers
 from retrieval.arabic import normalize, tokenize
 from retrieval.chunking import split_sentences
 from retrieval.documents import Passage
@@ -102,13 +102,6 @@ def numbers_in(text: str) -> list[str]:
     return found
 
 
-# the words that scale a figure ("186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9), as
-# normalised (آلاف is الاف; ألفًا is الفا)
-SCALES = {
-    **dict.fromkeys(("الف", "الفا", "الاف", "thousand"), 10**3),
-    **dict.fromkeys(("مليون", "مليونا", "ملايين", "million"), 10**6),
-    **dict.fromkeys(("مليار", "مليارا", "مليارات", "billion"), 10**9),
-}
 SCALED = re.compile(rf"(\d+(?:[.,]\d+)*)\s*({'|'.join(SCALES)})(?!\w)", re.IGNORECASE)
 
 

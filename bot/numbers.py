@@ -47,7 +47,13 @@ _ARABIC_DUALS = {
 }
 # a half or a quarter of a scale: "نصف مليون دينار" is 500000
 _FRACTIONS = {"نصف": 0.5, "ربع": 0.25}
-_SCALES = {"ألف": 10**3, "مليون": 10**6, "مليار": 10**9}
+# the words that scale a figure ("186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9), as
+# normalised (آلاف is الاف; ألفًا is الفا)
+SCALES = {
+    **dict.fromkeys(("الف", "الفا", "الاف", "thousand"), 10**3),
+    **dict.fromkeys(("مليون", "مليونا", "ملايين", "million"), 10**6),
+    **dict.fromkeys(("مليار", "مليارا", "مليارات", "billion"), 10**9),
+}
 _ENGLISH = {  # zero … twenty, then the tens
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty": range(21),
@@ -59,10 +65,10 @@ ARABIC_DUALS = {normalize(w): n for n, words in _ARABIC_DUALS.items() for w in w
 WORDS = UNITS | {normalize(w): n for n, words in _ARABIC_TENS.items() for w in words.split()}
 WORDS |= ARABIC_DUALS
 FRACTIONS = {normalize(w): share for w, share in _FRACTIONS.items()}
-SCALES = {normalize(w): factor for w, factor in _SCALES.items()}
 for _words, _values in _ENGLISH.items():
     WORDS |= dict(zip(_words.split(), _values, strict=True))
 WORDS["hundred"] = 100
+_LOOKUP = WORDS.keys() | FRACTIONS.keys()  # the words a token may be, fused prepositions off
 TEEN = {normalize("عشر"), normalize("عشرة")}  # "أربعة عشر": fourteen
 # "الأحد" and "الاثنين" with the article are Sunday and Monday, not one and two
 DAYS = {normalize("أحد"), "اثنين"}
@@ -94,7 +100,7 @@ def spelled_numbers(text: str) -> set[str]:
     found: set[str] = set()
     for i, token in enumerate(tokens):
         stemmed = stem(token)
-        word = _unfused(token, WORDS.keys() | FRACTIONS.keys()) or stemmed
+        word = _unfused(token, _LOOKUP) or stemmed
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if stemmed in DUALS:
             found.add("2")

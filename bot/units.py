@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bot.citations import CITATION_PATTERN, SCALES, numbers_in
+from bot.citations import CITATION_PATTERN, numbers_in
+from bot.numbers import SCALES
 from retrieval.arabic import TOKEN, normalize, stem
 
 # a unit: its English words and its Arabic ones, each a whole word (Arabic after its fused
