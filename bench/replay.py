@@ -34,9 +34,11 @@ class Replay:
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         if rows and not any("raw" in row for row in rows):
             raise ReplayError("the report has no model text (`raw`): write it again first")
-        # the longest question first: one question may be part of another
+        # each question as the bot puts it in the prompt (invisible marks taken out), the
+        # longest first: one question may be part of another
         self.rows = sorted(
-            (row for row in rows if "raw" in row), key=lambda row: -len(row["question"])
+            ((strip_invisible(row["question"]).strip(), row) for row in rows if "raw" in row),
+            key=lambda pair: -len(pair[0]),
         )
         self.missing: list[str] = []  # questions the report never asked the model
 
@@ -50,9 +52,8 @@ class Replay:
         copy: object = None,
         no_arabic: bool = False,
     ) -> Iterator[str | Certainty]:
-        # the question as the bot puts it in the prompt: invisible marks taken out
         asked = strip_invisible(str(messages[-1]["content"]))
-        row = next((r for r in self.rows if strip_invisible(r["question"]).strip() in asked), None)
+        row = next((r for question, r in self.rows if question in asked), None)
         if row is None or not (row["raw"] or row["probabilities"]):
             self.missing.append(asked[-200:])
             return

@@ -70,14 +70,15 @@ def figure_units(text: str) -> dict[str, set[str]]:
     tokens = TOKEN.findall(normalize(CITATION_PATTERN.sub(" ", text)).replace("°", " degree "))
     found: dict[str, set[str]] = {}
     for i, token in enumerate(tokens):
-        if not token[0].isdigit() or not numbers_in(token):
+        figure = numbers_in(token) if token[0].isdigit() else []
+        if not figure:
             continue
         after = i + 1
         while after < len(tokens) and tokens[after] in _BETWEEN:
             after += 1
         unit = unit_of(tokens[after]) if after < len(tokens) else None
         if unit:
-            found.setdefault(numbers_in(token)[0], set()).add(unit)
+            found.setdefault(figure[0], set()).add(unit)
     return found
 
 
