@@ -4,10 +4,14 @@ report (its `raw`, kept by the eval since 2026-12-06) given back with its token 
 as if the model wrote it again. A change to the checks is then measured on a whole report in
 minutes, and the decisions it moves are listed.
 
-    python -m bench.replay reports/xquad-ar-answers [--report /tmp/replayed]
+    python -m bench.replay reports/xquad-ar-answers [--report /tmp/replayed] [--model]
 
 The report is read as its own command ran it (the line under its title in summary.md), with
-this checkout's settings and code."""
+this checkout's settings and code. Where this code gives the model another prompt than the
+report's (other windows, another prompt text: the rows keep each prompt's fingerprint since
+2026-12-07), the report's answer is not what the model would write: `--model` asks the model
+for those questions alone, so that a change to what the model reads is measured on a whole
+report in minutes too; without it they are counted and named."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.generation import Certainty, Message
+from bot.generation import Certainty, Generator, Message, prompt_digest
 from bot.language import strip_invisible
 
 
@@ -31,7 +35,7 @@ class ReplayError(RuntimeError):
 class Replay:
     """A generator that writes, for each question, what the model wrote for it in a report."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[dict[str, Any]], model: Generator | None = None) -> None:
         if rows and not any("raw" in row for row in rows):
             raise ReplayError("the report has no model text (`raw`): write it again first")
         # each question as the bot puts it in the prompt (invisible marks taken out), the
@@ -41,6 +45,8 @@ class Replay:
             key=lambda pair: -len(pair[0]),
         )
         self.missing: list[str] = []  # questions the report never asked the model
+        self.model = model  # asked where the prompt is not the report's
+        self.moved: list[str] = []  # questions whose prompt is not the report's
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
         return "".join(p for p in self.stream(messages, max_new_tokens) if isinstance(p, str))
@@ -54,6 +60,11 @@ class Replay:
     ) -> Iterator[str | Certainty]:
         asked = strip_invisible(str(messages[-1]["content"]))
         row = next((r for question, r in self.rows if question in asked), None)
+        if row is not None and row.get("prompt", "") not in ("", prompt_digest(messages)):
+            self.moved.append(row["question"])
+            if self.model is not None:
+                yield from self.model.stream(messages, max_new_tokens, copy, no_arabic)
+                return
         if row is None or not (row["raw"] or row["probabilities"]):
             self.missing.append(asked[-200:])
             return
@@ -86,7 +97,9 @@ def moved(
     ]  # fmt: skip
 
 
-def replay(folder: Path, report: Path) -> list[tuple[str, str, str, list[str], list[str]]]:
+def replay(
+    folder: Path, report: Path, model: Generator | None = None
+) -> list[tuple[str, str, str, list[str], list[str]]]:
     from bot.cli import cmd_eval, parser
     from bot.settings import Settings
 
@@ -96,12 +109,16 @@ def replay(folder: Path, report: Path) -> list[tuple[str, str, str, list[str], l
     args = parser().parse_args(words)
     args.report, args.quiet, args.argv = str(report), True, words
     before = [json.loads(line) for line in (folder / "rows.jsonl").open(encoding="utf-8")]
-    generator = Replay(before)
+    generator = Replay(before, model)
     if cmd_eval(args, Settings(), generator=generator) != 0:
         raise ReplayError(f"the eval command failed: {command}")
     if generator.missing:
         print(f"{len(generator.missing)} questions the report never asked the model",
               file=sys.stderr)  # fmt: skip
+    if generator.moved:
+        done = "the model was asked again" if model else "the report's answers given (--model)"
+        print(f"{len(generator.moved)} questions read another prompt than the report's "
+              f"({done}):", *generator.moved, sep="\n  ", file=sys.stderr)  # fmt: skip
     after = [json.loads(line) for line in (report / "rows.jsonl").open(encoding="utf-8")]
     return moved(before, after)
 
@@ -110,10 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("folder", type=Path, help="a report folder (rows.jsonl, summary.md)")
     options.add_argument("--report", type=Path, help="where to write the replayed report")
+    options.add_argument("--model", action="store_true",
+                         help="ask the model where the prompt is not the report's")  # fmt: skip
     args = options.parse_args(argv)
     report = args.report or Path(tempfile.mkdtemp(prefix="replay-"))
+    model = None
+    if args.model:
+        from bot.settings import Settings
+        from bot.wiring import build_generator
+
+        model = build_generator(Settings())
     try:
-        changes = replay(args.folder, report)
+        changes = replay(args.folder, report, model)
     except ReplayError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

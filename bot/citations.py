@@ -197,14 +197,15 @@ def other_year(answer: str, question: str) -> bool:
 
 
 def year_not_cited(question: str, cited: Sequence[Passage]) -> bool:
-    """The question asks about a year that none of the cited passages names, in its text, its
+    """The question asks about a year that none of the cited passages names, in its text (or
+    the passage a sentence window was cut from: "In 1964 … . The winds reached …"), its
     article's title or as its article's date: they tell of another time (a meeting of another
     year, another hurricane's winds), whatever the answer says."""
     asked = years(question)
     if not asked or not cited:
         return False
     for passage in cited:
-        named = years(f"{passage.title}\n{passage.text}")
+        named = years(f"{passage.title}\n{passage.context or passage.text}")
         if passage.published and passage.date:
             named.add(passage.date[:4])
         if asked & named:

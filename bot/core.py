@@ -27,7 +27,14 @@ from bot.citations import (
 )
 from bot.conversation import History, QuestionRewriter
 from bot.copying import CopyRule
-from bot.generation import Certainty, Generator, GeneratorUnavailable, Message, Waiting
+from bot.generation import (
+    Certainty,
+    Generator,
+    GeneratorUnavailable,
+    Message,
+    Waiting,
+    prompt_digest,
+)
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.marking import marker, unmarked
@@ -100,6 +107,7 @@ class Answer:
     # the model's text as it wrote it, its own markers and all (the eval keeps it, so that the
     # verification stage can be run again on the same answers: bench/replay.py)
     raw: str = ""
+    prompt: str = ""  # the fingerprint of what the model read (bot/generation.py::prompt_digest)
 
     def confidence(self) -> float | None:
         """How sure the model was of its draft; None when not known."""
@@ -261,14 +269,16 @@ class Bot:
             passages = self.focus.focus(question, passages)
         timings["retrieval"] = time.perf_counter() - started - timings.get("rewrite", 0.0)
         yield Sources(passages, language, query=question)
-        raw, certainty = "", None
+        raw, certainty, prompt = "", None, ""
         markers = MarkerFilter(len(passages))
         # a question that gives the assistant orders is not a question about the articles
         if passages and self.relevant(passages, language) and not is_instruction(question):
             # closed at once when this stream is (a client that went away): the model stops
             # writing and is free for the next question, instead of when this is collected
+            messages = self.messages(question, passages, language)
+            prompt = prompt_digest(messages)
             pieces = self.generator.stream(
-                self.messages(question, passages, language),
+                messages,
                 self.max_new_tokens,
                 copy=self.copy_rule(passages, language),
                 no_arabic=self.english_letters and language == "en",
@@ -292,7 +302,7 @@ class Bot:
                 yield Token(rest)
         timings["total"] = time.perf_counter() - started
         answer = self.finish(question, language, raw, passages, timings, certainty)
-        answer.question, answer.query = original, question
+        answer.question, answer.query, answer.prompt = original, question, prompt
         if not answer.refused and (dated := cited_dates(answer, language)):
             answer.text = f"{answer.text}\n\n{dated}"  # what it rests on, and when it was said
             yield Token(f"\n\n{dated}")

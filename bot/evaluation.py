@@ -112,7 +112,7 @@ def evaluate(
                         "draft": answer["draft"], "checks_failed": answer["checks_failed"],
                         "timings": answer["timings"],
                         "probabilities": [round(p, 4) for p in asked.probabilities],
-                        "raw": asked.raw}  # fmt: skip
+                        "raw": asked.raw, "prompt": asked.prompt}  # fmt: skip
                 scores |= score_answer(case, answer)
             row["scores"] = scores
             rows.append(row)

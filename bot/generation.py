@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 import time
@@ -18,6 +20,13 @@ from bot.prompt_states import PromptStates
 from bot.script_ban import ScriptBan, arabic_tokens
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+
+
+def prompt_digest(messages: list[Message]) -> str:
+    """A short fingerprint of what a model is given to read: two prompts that differ in a
+    letter differ in it (the eval keeps it, so that a replay knows which answers it may reuse)."""
+    text = json.dumps(messages, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class Generator(Protocol):

@@ -64,6 +64,9 @@ class Passage:
     also_in: tuple[str, ...] = ()  # other files with the same story (indexed once, as this)
     date_from: str = ""  # where the article's date was found: metadata, name, text, ingested
     outlet: str = ""
+    # the text it was cut from, for a sentence window (retrieval/focus.py): what is said around
+    # it (which year, who speaks) though the window leaves it out; "" for a whole passage
+    context: str = field(default="", compare=False)
 
     @property
     def published(self) -> bool:

@@ -32,19 +32,27 @@ def overlap(query: str, sentences: Sequence[str]) -> np.ndarray:
     return np.array([sum(weight[w] for w in found) / total for found in has], dtype=np.float32)
 
 
+def _words(text: str) -> str:
+    """`text` as one line of words between spaces, to find a sentence said again."""
+    return f" {' '.join(text.split())} "
+
+
 def window(passage: Passage, start: int, end: int, score: float, cosine: float) -> Passage:
     """Characters [start, end) of `passage` as a passage of their own, with offsets into the
     article; `score` orders windows, `cosine` (kept as the "sentence" score) is how close in
     meaning it is to the question."""
     scored = passage.with_score(float(score), sentence=float(cosine))
     return replace(scored, text=passage.text[start:end], start=passage.start + start,
-                   end=passage.start + end, id="")  # fmt: skip
+                   end=passage.start + end, id="",
+                   context=passage.context or passage.text)  # fmt: skip
 
 
 class SentenceFocus:
     """The sentences of the retrieved passages most similar to the query (by the embedder),
     each widened by the sentences after it while shorter than `min_words`, as passages of their
-    own, best first. Windows never repeat or overlap.
+    own, best first. Windows never repeat or overlap, nor say again what one taken says: the
+    same sentence in two articles (a wire story two outlets carry, paragraphs that share their
+    opening) is read once, in the better ranked one, and the next window takes its place.
 
     `min_windows` of them always, and more, up to `max_windows`, only while they are as close
     to the query as the last one taken (within `margin`); and just the best one when it beats
@@ -101,6 +109,7 @@ class SentenceFocus:
             scores = cosines + self.lexical * overlap(query, [p.text[s:e] for p, s, e in items])
         windows: list[Passage] = []
         covered: dict[str, list[tuple[int, int]]] = {}
+        said: list[str] = []  # the windows' words, as `_words` gives them
         order = np.argsort(-scores)
         for index in order:
             passage, start, end = items[index]
@@ -109,9 +118,13 @@ class SentenceFocus:
             taken = covered.setdefault(passage.doc_id, [])
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
+            words = _words(passage.text[start:end])
+            if any(words in other for other in said):
+                continue
             if len(windows) >= self.min_windows and scores[index] < windows[-1].score - self.margin:
                 break
             taken.append(span)
+            said.append(words)
             windows.append(window(passage, start, end, scores[index], cosines[index]))
             if len(windows) == self.max_windows:
                 break
@@ -122,9 +135,9 @@ class SentenceFocus:
         )
         if clear:
             return windows[:1]
-        return windows + self._other_article(windows, items, scores, cosines, order)
+        return windows + self._other_article(windows, items, scores, cosines, order, said)
 
-    def _other_article(self, windows, items, scores, cosines, order) -> list[Passage]:
+    def _other_article(self, windows, items, scores, cosines, order, said) -> list[Passage]:
         """The best window of a second article, when all windows are of one and it is close."""
         if not windows or len(windows) >= self.max_windows or self.other <= 0:
             return []
@@ -138,6 +151,8 @@ class SentenceFocus:
             if scores[index] < windows[0].score - self.other:
                 return []
             end = self._widen(passage, start, end)
+            if any(_words(passage.text[start:end]) in other for other in said):
+                continue
             return [window(passage, start, end, scores[index], cosines[index])]
         return []
 

@@ -39,6 +39,21 @@ def test_overlapping_chunks_give_each_sentence_once() -> None:
     assert len({w.text for w in windows}) == len(windows)
 
 
+def test_a_sentence_two_articles_share_is_read_once() -> None:
+    # a wire story two outlets carry: the same sentences, the second article with one more
+    lead = ARTICLE[: ARTICLE.index("وقال")]
+    text = lead + "وقالت الوكالة إن الزيارة تستمر يومين."
+    other = Passage(text=text, doc_id="d2", title="t", source="b.txt", start=0, end=len(text))
+    focus = SentenceFocus(HashEmbeddings(), max_windows=3, min_words=1, other=1.0)
+    windows = focus.focus("التجارة الصينية الروسية 2023", [chunk(0, len(ARTICLE)), other])
+    texts = [w.text for w in windows]
+    assert len(texts) == 3 and len(set(texts)) == 3, texts
+    assert sum("240.1" in t for t in texts) == 1, "the shared sentence once"
+    shared = next(w for w in windows if "240.1" in w.text)
+    assert shared.doc_id == "d1", "in the better ranked article"
+    assert focus.focus("الزيارة تستمر يومين", [chunk(0, len(ARTICLE)), other])[0].doc_id == "d2"
+
+
 def test_short_sentences_are_widened_to_the_next() -> None:
     text = "نعم. سجلت التجارة رقما قياسيا بلغ 240.1 مليار دولار في عام 2023 بحسب الجمارك الصينية."
     passage = Passage(text=text, doc_id="d", title="t", source="s", start=10, end=10 + len(text))

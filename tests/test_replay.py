@@ -49,3 +49,33 @@ def test_a_replayed_report_moves_only_what_a_changed_check_moves(hash_indexer, t
 def test_a_report_without_the_model_s_text_cannot_be_replayed() -> None:
     with pytest.raises(ReplayError, match="raw"):
         Replay([{"question": "?", "draft": "x", "probabilities": []}])
+
+
+def test_where_the_prompt_moved_the_model_is_asked_again(hash_indexer, tmp_path) -> None:
+    hash_indexer.ingest([ROOT / "seeds"])
+    cases = [{"id": "trade", "question": TRADE, "answers": ["240.1 مليار دولار"]}]
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(cases[0], ensure_ascii=False), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    settings = Settings(min_relevance_ar=0, sentence_windows=False, min_confidence_ar=0)
+    store, options = hash_indexer.store, EvalOptions()
+    written = ScriptedGenerator("لم أجد الإجابة في المقالات.")
+    (row,) = evaluate(testset, store, settings, options, generator=written)["hybrid"]
+    assert len(row["prompt"]) == 16 and row["refused"]
+    # the same code: the same prompt, the report's answer given back, the model never asked
+    model = ScriptedGenerator()
+    same = Replay([row], model)
+    (again,) = evaluate(testset, store, settings, options, generator=same)["hybrid"]
+    assert again["prompt"] == row["prompt"] and again["refused"] and same.moved == []
+    # fewer passages read: another prompt, so the model is asked what it would write now
+    fewer = settings.model_copy(update={"top_k": 1})
+    model = ScriptedGenerator("بلغت 240.1 مليار دولار [1].")
+    moved_prompt = Replay([row], model)
+    (now,) = evaluate(testset, store, fewer, options, generator=moved_prompt)["hybrid"]
+    assert now["prompt"] != row["prompt"] and moved_prompt.moved == [TRADE]
+    assert len(model.requests) == 1 and not now["refused"]
+    assert now["scores"]["contains_answer"] == 1.0
+    # without a model, the report's answer is given and the question named
+    alone = Replay([row])
+    (given,) = evaluate(testset, store, fewer, options, generator=alone)["hybrid"]
+    assert given["refused"] and alone.moved == [TRADE]

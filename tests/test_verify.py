@@ -8,6 +8,8 @@ from bot.currencies import currencies
 from bot.texts import TEXT
 from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support, topic
 from retrieval.documents import Passage
+from retrieval.focus import SentenceFocus
+from tests.fakes import HashEmbeddings
 
 SOURCE = Passage(
     text="وقال وزير الخارجية أنتوني بلينكن إن صادرات القمح بلغت ١٢٫٥ مليون طن في عام 2023.",
@@ -207,6 +209,21 @@ def test_a_year_asked_about_may_stand_in_the_cited_passage_its_title_or_date() -
     assert "when" in Verifier().failures(cited), "the day it was indexed is not the article's"
     both = draft("بلغت 12.5 مليون طن [1] وزار برلين [2].", question, cited=(SOURCE, OTHER))
     assert "when" not in Verifier().failures(both), "one cited passage names 2024"
+
+
+def test_a_year_said_before_the_window_the_answer_was_read_from_counts() -> None:
+    text = ("ضرب إعصار دورا المدينة في عام 1964 . وواجهت المدينة رياحا بلغت سرعتها 110 أميال "
+            "في الساعة وفق سجلات الأرصاد الجوية في الولاية .")  # fmt: skip
+    chunk = Passage(text=text, doc_id="d", title="t", source="a.txt", start=0, end=len(text))
+    focus = SentenceFocus(HashEmbeddings(), max_windows=1, min_words=5)
+    (window,) = focus.focus("رياحا بلغت سرعتها 110 أميال في الساعة", [chunk])
+    assert "1964" not in window.text and window.context == text
+    question = "ما سرعة الرياح في المدينة في إعصار 1964؟"
+    windowed = Draft(question, "ar", "110 أميال في الساعة [1].", [window], [window])
+    assert "when" not in Verifier().failures(windowed)
+    other = replace(window, context=window.text.replace("110", "120"))  # no year around it
+    alone = Draft(question, "ar", "110 أميال في الساعة [1].", [other], [other])
+    assert "when" in Verifier().failures(alone)
 
 
 def test_checks_can_be_measured_without_declining_and_unknown_ones_are_refused() -> None:
