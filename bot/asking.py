@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.citations import CITATION_PATTERN
-from bot.numbers import spelled_numbers
+from bot.numbers import shares, spelled_numbers
 from retrieval.arabic import TOKEN, normalize, stem
 from retrieval.dates import MONTHS
 
@@ -51,7 +51,8 @@ def asks_for(question: str) -> str | None:
 
 
 def gives_figure(answer: str) -> bool:
-    return bool(DIGIT.search(answer) or spelled_numbers(answer))
+    """A figure in digits or in words, or a share ("بنحو الثلث", "half")."""
+    return bool(DIGIT.search(answer) or spelled_numbers(answer) or shares(answer))
 
 
 def time_words(text: str) -> set[str]:

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.asking import wrong_kind
 from bot.currencies import currencies
 from bot.texts import TEXT
 from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support, topic
@@ -306,3 +307,12 @@ def test_a_draft_the_model_wrote_unsurely_is_declined_by_its_language_floor() ->
 def test_every_check_has_a_reason_in_both_languages() -> None:
     for check in Verifier().checks:
         assert TEXT["en"][f"check_{check.name}"] and TEXT["ar"][f"check_{check.name}"]
+
+
+def test_a_share_in_words_answers_how_much() -> None:
+    question = "بكم قلت الأمطار عن معدلها هذا الموسم؟"
+    assert not wrong_kind(question, "جاءت الأمطار أقل من معدلها بنحو الثلث [1].")
+    assert not wrong_kind("ما نسبة السكان في المدن؟", "ثلثا السكان [1].")
+    assert not wrong_kind("How much of the budget went to schools?", "Half of it [1].")
+    assert wrong_kind(question, "جاءت الأمطار أقل من معدلها في الربيع [1]."), "a season"
+    assert wrong_kind(question, "قلت الأمطار يوم الثلاثاء [1]."), "a day, not a third"
