@@ -49,7 +49,7 @@ _ARABIC_DUALS = {
 _FRACTIONS = {"نصف": 0.5, "ربع": 0.25}
 # a share written as a word answers "how much" as a figure does: "أقل من معدلها بنحو الثلث",
 # "ثلثي السكان", "half of the budget" (ordinals aside: "third" is also the third place)
-_SHARES = "نصف ربع ثلث ثلثا ثلثي أثلاث أرباع half halves quarter quarters third thirds"
+_SHARES = "ثلث ثلثا ثلثي أثلاث أرباع half halves quarter quarters third thirds"  # and FRACTIONS
 # the words that scale a figure ("186 ألف ناخب" is 186,000 voters, "1.8 billion" 1.8e9), as
 # normalised (آلاف is الاف; ألفًا is الفا)
 SCALES = {
@@ -72,7 +72,7 @@ for _words, _values in _ENGLISH.items():
     WORDS |= dict(zip(_words.split(), _values, strict=True))
 WORDS["hundred"] = 100
 _LOOKUP = WORDS.keys() | FRACTIONS.keys()  # the words a token may be, fused prepositions off
-SHARES = {normalize(w) for w in _SHARES.split()}
+SHARES = FRACTIONS.keys() | {normalize(w) for w in _SHARES.split()}
 TEEN = {normalize("عشر"), normalize("عشرة")}  # "أربعة عشر": fourteen
 # "الأحد" and "الاثنين" with the article are Sunday and Monday, not one and two
 DAYS = {normalize("أحد"), "اثنين"}

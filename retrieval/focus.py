@@ -37,6 +37,11 @@ def _words(text: str) -> str:
     return f" {' '.join(text.split())} "
 
 
+def _said(words: str, said: Sequence[str]) -> bool:
+    """Whether a window taken (its `_words`) already says all of `words`."""
+    return any(words in other for other in said)
+
+
 def window(passage: Passage, start: int, end: int, score: float, cosine: float) -> Passage:
     """Characters [start, end) of `passage` as a passage of their own, with offsets into the
     article; `score` orders windows, `cosine` (kept as the "sentence" score) is how close in
@@ -119,7 +124,7 @@ class SentenceFocus:
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
             words = _words(passage.text[start:end])
-            if any(words in other for other in said):
+            if _said(words, said):
                 continue
             if len(windows) >= self.min_windows and scores[index] < windows[-1].score - self.margin:
                 break
@@ -151,7 +156,7 @@ class SentenceFocus:
             if scores[index] < windows[0].score - self.other:
                 return []
             end = self._widen(passage, start, end)
-            if any(_words(passage.text[start:end]) in other for other in said):
+            if _said(_words(passage.text[start:end]), said):
                 continue
             return [window(passage, start, end, scores[index], cosines[index])]
         return []
