@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from langchain_core.runnables import RunnableGenerator
@@ -38,6 +39,7 @@ from bot.generation import (
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.marking import marker, unmarked
+from bot.names import NameSpeller, SpellingEcho
 from bot.texts import according_to
 from bot.verify import Draft, Verifier, confidence
 from prompts import chat_messages
@@ -191,6 +193,7 @@ class Bot:
         copy_arabic: bool = False,
         english_letters: bool = False,
         mark_words: bool = False,
+        names: NameSpeller | None = None,
     ) -> None:
         self.retriever = retriever
         self.prompt = prompt  # the prompt file the model answers by (prompts/<prompt>.<lang>.txt)
@@ -202,6 +205,9 @@ class Bot:
         self.english_letters = english_letters
         # the Arabic question's words in bold in the passages it reads (bot/marking.py)
         self.mark_words = mark_words
+        # the English spelling of people's names after them, where an English question's
+        # passages have names people write in English letters (bot/names.py)
+        self.names = names
         # Follow-ups ("and in 2022?") are rewritten with the conversation before retrieval.
         self.rewriter = rewriter
         self.generator = generator
@@ -223,12 +229,27 @@ class Bot:
         self, question: str, passages: Sequence[Passage], language: Language
     ) -> list[Message]:
         mark = marker(question) if self.marks(language) else None
+        if language == "en" and self.names is not None:
+            mark = partial(self.names.mark, surnames=self.surnames(passages))
         return chat_messages(
             "copy" if self.copies(language) else self.prompt,
             language,
             passages=format_passages(passages, mark),
             question=question,
         )
+
+    def spellings(self, passages: Sequence[Passage], language: Language) -> set[str]:
+        """The names' English spellings an English question's passages carry (bot/names.py)."""
+        if language != "en" or self.names is None:
+            return set()
+        texts = [western_digits(defang(p.text)) for p in passages]
+        return self.names.spellings(texts, self.surnames(passages))
+
+    def surnames(self, passages: Sequence[Passage]) -> dict[str, str]:
+        """The last names of the people the passages, or the articles' paragraphs they were
+        cut from, name in full: a window may call a man only by the last."""
+        assert self.names is not None
+        return self.names.surnames(p.context or p.text for p in passages)
 
     def marks(self, language: Language) -> bool:
         return self.mark_words and language == "ar" and not self.copies(language)
@@ -271,6 +292,7 @@ class Bot:
         yield Sources(passages, language, query=question)
         raw, certainty, prompt = "", None, ""
         markers = MarkerFilter(len(passages))
+        echo = SpellingEcho(self.spellings(passages, language))
         # a question that gives the assistant orders is not a question about the articles
         if passages and self.relevant(passages, language) and not is_instruction(question):
             # closed at once when this stream is (a client that went away): the model stops
@@ -293,12 +315,15 @@ class Bot:
                         continue
                     if self.marks(language) and not (piece := unmarked(piece)):
                         continue
+                    if not (piece := echo.feed(piece)):
+                        continue
                     if not raw:
                         timings["first_token"] = time.perf_counter() - started
                     raw += piece
                     if shown := markers.feed(piece):
                         yield Token(shown)
-            if rest := markers.flush():
+            raw += (held := echo.flush())
+            if rest := markers.feed(held) + markers.flush():
                 yield Token(rest)
         timings["total"] = time.perf_counter() - started
         answer = self.finish(question, language, raw, passages, timings, certainty)

@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     # gained 4 right answers (28 -> 32) and ARCD lost 6 (34 -> 28): the model then gives the
     # bare figure or word ("7 [1]" for "7 مواسِم"), where people's answers are phrases
     mark_words: bool = False
+    # People's names in an English question's passages followed by their usual English
+    # spelling, where an index of names in both scripts has every word of them (bot/names.py):
+    # the model copies "Samer Al-Khatib" where it guessed "Samer Al-Hassan". Foreign names the
+    # index does not hold are left to the model.
+    english_names: bool = True
 
     # A Chroma server (`chroma run`, `make chroma`), e.g. http://127.0.0.1:8000; unset: the
     # embedded store under <data_dir>/index

@@ -15,6 +15,7 @@ from bot.generation import (
     TransformersGenerator,
 )
 from bot.model_file import QWEN_CODER_1_5B, verify
+from bot.names import NameSpeller
 from bot.settings import Settings
 from retrieval.chunking import Chunker
 from retrieval.embedding import E5Embeddings, GemmaEmbeddings, LocalEmbeddings
@@ -127,6 +128,7 @@ def build_bot(
         copy_arabic=settings.copy_arabic,
         english_letters=settings.english_letters,
         mark_words=settings.mark_words,
+        names=NameSpeller() if settings.english_names else None,
     )
 
 
