@@ -41,17 +41,28 @@ ARTICLE = re.compile(r"^(al|el)[- ]", re.IGNORECASE)
 
 # Given names that are also the words which come before a name: "المعروفة باسم حرب السنوات
 # السبع" (known as the Seven Years' War: not Bassem Harb), "وُلد أندي" (Andy was born)
-NOT_OPENING = frozenset({"باسم", "ولد"})
+# and a preposition that is also a name: "أمام النادي" (in front of the club, not Emam Al-Nady)
+NOT_OPENING = frozenset({"باسم", "ولد", "امام"})
+
+
+def nisba(unit: list[re.Match[str]]) -> bool:
+    """A family name of the form ال…ي as written (المنصوري؛ not المرضى, a plural)."""
+    word = unit[-1].group()
+    return len(unit) == 1 and word.startswith("ال") and word.endswith("ي") and len(word) >= 5
 
 
 class NameSpeller:
     """Finds the names in an Arabic text that the index can spell, and writes each one's
     English spelling after it."""
 
-    def __init__(self, min_given: int = 30, min_word_count: int = 3) -> None:
+    def __init__(
+        self, min_given: int = 30, min_nisba_given: int = 10, min_word_count: int = 3
+    ) -> None:
         # a name begins with a word the index has seen at least `min_given` times (or with a
-        # particle), and every word of it at least `min_word_count` times
+        # particle; `min_nisba_given` times before a nisba), and every word of it at least
+        # `min_word_count` times (a nisba after the first: once)
         self.min_given = min_given
+        self.min_nisba_given = min_nisba_given
         self.min_word_count = min_word_count
         self.romanizer = Transliterator(auto_load_model=False, use_rules_fallback=False)
         self.lock = threading.Lock()  # one SQLite connection, shared by the server's threads
@@ -105,33 +116,37 @@ class NameSpeller:
         for unit in [*self.units(text), None]:
             joined = (
                 unit is not None
-                and self.count(self.words(unit)) >= self.min_word_count
-                and (not run or not text[run[-1][-1].end() : unit[0].start()].strip())
+                and bool(run)
+                and not text[run[-1][-1].end() : unit[0].start()].strip()
+                and self.holds(unit, after=run[-1])
             )
             if joined:
                 run.append(unit)  # type: ignore[arg-type]
                 continue
-            while run and not self.opens(run[0]):  # رئيس تركي، شهد حكم بشار الأسد
+            while run and not self.opens(run):  # رئيس تركي، شهد حكم بشار الأسد
                 run = run[1:]
             if len(run) >= 2 or (run and len(run[0]) >= 2):  # two words, or بن عاشور
                 spelled = self.spelling(" ".join(self.words(u) for u in run))
                 if spelled:
                     found.append((run[0][0].start(), run[-1][-1].end(), spelled))
-            known = unit is not None and self.count(self.words(unit)) >= self.min_word_count
-            run = [unit] if known else []  # type: ignore[list-item]
+            run = [unit] if unit is not None and self.holds(unit) else []
         return found
 
-    def opens(self, unit: list[re.Match[str]]) -> bool:
-        """Whether a name may begin with this unit: a particle's (عبد الرحيم، بن عاشور), or a
-        word often a given name that is not an adjective or a title (التركي، السيد)."""
-        if len(unit) >= 2:
+    def holds(self, unit: list[re.Match[str]], after: list[re.Match[str]] | None = None) -> bool:
+        """Whether the index holds this unit as (part of) a name: often enough, or at all for
+        a family name of the nisba form after a given name (المهندي، المنصوري)."""
+        count = self.count(self.words(unit))
+        return count >= self.min_word_count or (after is not None and count > 0 and nisba(unit))
+
+    def opens(self, run: list[list[re.Match[str]]]) -> bool:
+        """Whether a name may begin with this run's first unit: a particle's (عبد الرحيم، بن
+        عاشور), or a word often a given name that is not an adjective or a title (التركي،
+        السيد), less often when a nisba follows it (حارث المنصوري)."""
+        if len(run[0]) >= 2:
             return True
-        word = normalize(unit[0].group())
-        return (
-            self.count(word) >= self.min_given
-            and not word.startswith("ال")
-            and word not in NOT_OPENING
-        )
+        word = normalize(run[0][0].group())
+        floor = self.min_nisba_given if len(run) >= 2 and nisba(run[1]) else self.min_given
+        return self.count(word) >= floor and not word.startswith("ال") and word not in NOT_OPENING
 
     @staticmethod
     def words(unit: list[re.Match[str]]) -> str:

@@ -29,6 +29,13 @@ def test_a_particle_belongs_to_the_name_and_a_comma_ends_one(speller) -> None:
     assert [s.text for _, _, s in two] == ["Samer Al-Khatib", "Reem Al-Najjar"], "two people"
 
 
+def test_a_family_name_of_the_nisba_form_is_a_name_after_a_given_name(speller) -> None:
+    text = "وقال الرئيس التنفيذي للشركة خالد المهندي إن الشركة نقلت 9.6 مليون مسافر."
+    assert [text[a:b] for a, b, _ in speller.names(text)] == ["خالد المهندي"], "held once"
+    for other in ("احتشد المشجعون أمام النادي", "حرصا على سلامة المرضى"):
+        assert speller.mark(other) == other, "a preposition; a plural in ى"
+
+
 def test_a_last_name_alone_is_spelled_where_the_full_name_was_read(speller) -> None:
     paragraph = f"{SENTENCE} وأوضح الخطيب أن نصيب الفرد من المياه لا يتجاوز 58 مترا مكعبا."
     surnames = speller.surnames([paragraph])
