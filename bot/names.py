@@ -12,9 +12,10 @@ article). Only its index is used, never its spelling model: a name the index doe
 
 Which words are a name is decided here (the package spells a name it is given; it does not
 find one in a sentence): two or more words next to each other that the index holds (stop
-words apart), the first one often a given name (or a particle: بن عاشور). Many Arabic words
-are also somebody's name (أمل، إقبال، حصة، تركي), a pair of them opened by a given name seldom
-is. Measured in bench/results/reading.md (thirteenth session)."""
+words apart), the first one often a given name (or a particle: بن عاشور); a family name of
+the nisba form (المهندي) may be rare in it. Many Arabic words are also somebody's name (أمل،
+إقبال، حصة، تركي), a pair of them opened by a given name seldom is. Measured in
+bench/results/reading.md (thirteenth session)."""
 
 from __future__ import annotations
 
