@@ -167,10 +167,15 @@ class Queued:
 Event = Sources | Queued | Token | Answer
 
 
+def read_text(passage: Passage) -> str:
+    """A passage as the model reads it: sentences addressed to an AI cut, figures in the digits
+    0-9 (the model misreads Arabic-Indic ones: "٤٢ ألف" read as 52 thousand)."""
+    return western_digits(defang(passage.text))
+
+
 def format_passages(passages: Sequence[Passage], mark: Callable[[str], str] | None = None) -> str:
-    """Passages numbered [1]..[n], sentences addressed to an AI cut, words `mark`ed, figures in
-    the digits 0-9 (the model misreads Arabic-Indic ones: "٤٢ ألف" read as 52 thousand)."""
-    texts = [western_digits(defang(p.text)) for p in passages]
+    """Passages numbered [1]..[n] as the model reads them (`read_text`), words `mark`ed."""
+    texts = [read_text(p) for p in passages]
     return "\n\n".join(f"[{n}] {mark(t) if mark else t}" for n, t in enumerate(texts, start=1))
 
 
@@ -242,8 +247,7 @@ class Bot:
         """The names' English spellings an English question's passages carry (bot/names.py)."""
         if language != "en" or self.names is None:
             return set()
-        texts = [western_digits(defang(p.text)) for p in passages]
-        return self.names.spellings(texts, self.surnames(passages))
+        return self.names.spellings(map(read_text, passages), self.surnames(passages))
 
     def surnames(self, passages: Sequence[Passage]) -> dict[str, str]:
         """The last names of the people the passages, or the articles' paragraphs they were

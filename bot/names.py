@@ -69,6 +69,9 @@ class NameSpeller:
         self.lock = threading.Lock()  # one SQLite connection, shared by the server's threads
         self.count = lru_cache(maxsize=100_000)(self._count)
         self.spelling = lru_cache(maxsize=20_000)(self._spelling)
+        # a question's passages are read for names three times (the prompt, its last names,
+        # the spellings to hold back from the stream): found once
+        self.names = lru_cache(maxsize=1024)(self._names)
 
     def _count(self, word: str) -> int:
         """How often the index has `word` as a name (0: never, or a stop word)."""
@@ -110,7 +113,7 @@ class NameSpeller:
                 units.append([match])
         return units
 
-    def names(self, text: str) -> list[tuple[int, int, Candidate]]:
+    def _names(self, text: str) -> tuple[tuple[int, int, Candidate], ...]:
         """(start, end, spelling) of each name in `text` the index can spell."""
         found = []
         run: list[list[re.Match[str]]] = []
@@ -131,7 +134,7 @@ class NameSpeller:
                 if spelled:
                     found.append((run[0][0].start(), run[-1][-1].end(), spelled))
             run = [unit] if unit is not None and self.holds(unit) else []
-        return found
+        return tuple(found)
 
     def holds(self, unit: list[re.Match[str]], after: list[re.Match[str]] | None = None) -> bool:
         """Whether the index holds this unit as (part of) a name: often enough, or at all for
@@ -166,11 +169,11 @@ class NameSpeller:
     def mark(self, text: str, surnames: Mapping[str, str] | None = None) -> str:
         """`text` with each name, and each word of `surnames` standing alone, followed by its
         English spelling in brackets."""
-        names = self.names(text)
+        names, surnames = self.names(text), surnames or {}
         inserts = [(end, spelled.text) for _, end, spelled in names]
-        for match in WORD.finditer(text):
+        for match in WORD.finditer(text) if surnames else ():
             alone = not any(start <= match.start() < end for start, end, _ in names)
-            if alone and (latin := (surnames or {}).get(normalize(match.group()))):
+            if alone and (latin := surnames.get(normalize(match.group()))):
                 inserts.append((match.end(), latin))
         for end, latin in sorted(inserts, reverse=True):
             text = f"{text[:end]} ({latin}){text[end:]}"

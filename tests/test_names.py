@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core import Bot
+from bot.core import Bot, Token
 from bot.names import NameSpeller
 from retrieval.documents import Passage
 from tests.fakes import ScriptedGenerator
@@ -95,7 +95,7 @@ def test_a_spelling_the_model_copies_after_the_name_is_taken_out(tmp_path, hash_
     bot = Bot(retriever, ScriptedGenerator(reply), names=NameSpeller())
     streamed, answer = "", None
     for event in bot.stream("Who is the water minister?"):
-        streamed += getattr(event, "text", "") if type(event).__name__ == "Token" else ""
+        streamed += event.text if isinstance(event, Token) else ""
         answer = event
     expected = "The water minister is Samer Al-Khatib [1]. It will make (140) [1]."
     assert streamed == expected, "never shown, so never taken back; other brackets stay"
