@@ -39,6 +39,7 @@ from bot.generation import (
 from bot.guard import defang, is_instruction
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.marking import marker, unmarked
+from bot.measures import corrected_measures
 from bot.names import NameSpeller, SpellingEcho
 from bot.texts import according_to
 from bot.verify import Draft, Verifier, confidence
@@ -110,6 +111,9 @@ class Answer:
     # verification stage can be run again on the same answers: bench/replay.py)
     raw: str = ""
     prompt: str = ""  # the fingerprint of what the model read (bot/generation.py::prompt_digest)
+    # words of the draft rewritten from its sources: (written, corrected), e.g. a figure's
+    # currency ("dinars", "dirhams"; bot/measures.py)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
 
     def confidence(self) -> float | None:
         """How sure the model was of its draft; None when not known."""
@@ -137,6 +141,7 @@ class Answer:
             # what the model wrote, and the checks it failed (a declined draft is kept here)
             "draft": self.draft,
             "checks_failed": self.checks,
+            "corrections": [{"written": old, "corrected": new} for old, new in self.corrections],
             # how sure the model was of the draft (its tokens' geometric-mean probability)
             "confidence": self.confidence(),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
@@ -379,16 +384,20 @@ class Bot:
         if not cited_numbers(text):
             text = f"{text} [{best_passage(text, passages, self.similarity) + 1}]"
         text = cite_article_figures(text, passages)
-        text, passages = renumber(text, passages)
-        citations = build_citations(text, passages)
-        draft = Draft(question, language, text, passages, [c.passage for c in citations],
-                      probabilities)  # fmt: skip
+        written, passages = renumber(text, passages)
+        citations = build_citations(written, passages)
+        cited = [c.passage for c in citations]
+        text, corrections = written, []
+        if language == "en":  # a figure's unit or currency as its sources count it
+            text, corrections = corrected_measures(written, [p.text for p in cited or passages])
+        draft = Draft(question, language, text, passages, cited, probabilities)
         failed = self.verifier.failures(draft)
         if self.verifier.declines(failed):
-            return declined(failed, text)
+            return declined(failed, written)
         return Answer(question, language, text, citations, passages,
-                      unverified_numbers(text, draft.cited), timings=timings, draft=text,
-                      checks=failed, probabilities=probabilities, raw=raw)  # fmt: skip
+                      unverified_numbers(text, draft.cited), timings=timings, draft=written,
+                      checks=failed, probabilities=probabilities, raw=raw,
+                      corrections=corrections)  # fmt: skip
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""

@@ -64,3 +64,9 @@ def currencies(text: str) -> set[str]:
 def other_currency(answer: str, sources: list[str]) -> set[str]:
     """The currencies the answer names that none of its sources does."""
     return currencies(answer) - set().union(*(currencies(s) for s in sources))
+
+
+def currency_of(word: str) -> str | None:
+    """The one currency a word names ("dirhams", "بالدراهم"), or None."""
+    named = currencies(word)
+    return next(iter(named)) if len(named) == 1 else None

@@ -110,7 +110,7 @@ def evaluate(
                 row |= {"answer": answer["answer"], "refused": answer["refused"],
                         "citations": citations, "unverified": answer["unverified"],
                         "draft": answer["draft"], "checks_failed": answer["checks_failed"],
-                        "timings": answer["timings"],
+                        "corrections": answer["corrections"], "timings": answer["timings"],
                         "probabilities": [round(p, 4) for p in asked.probabilities],
                         "raw": asked.raw, "prompt": asked.prompt}  # fmt: skip
                 scores |= score_answer(case, answer)
@@ -125,7 +125,8 @@ def evaluate(
 def check_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     """For each verification check, on the drafts the model wrote (not its own refusals): how
     many right drafts it failed (an answer thrown away), how many wrong ones (stopped), and
-    how many drafts for unanswerable questions (stopped)."""
+    how many drafts for unanswerable questions (stopped); and the answers whose unit or
+    currency was corrected, by whether the answer shown is right."""
     counts: dict[str, int] = {}
     for row in rows:
         if not row.get("draft"):
@@ -140,6 +141,10 @@ def check_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
         for name in row.get("checks_failed", []):
             key = f"check {name}: {kind}"
             counts[key] = counts.get(key, 0) + 1
+        if row.get("corrections"):  # a unit or currency put back: is the answer shown right?
+            shown = "unanswerable" if row["unanswerable"] else (
+                "right" if row["scores"].get("contains_answer") else "wrong")  # fmt: skip
+            counts[f"corrected: {shown}"] = counts.get(f"corrected: {shown}", 0) + 1
     return counts
 
 

@@ -27,6 +27,7 @@ CSS = """
 .sanad-message.writing .answer { opacity: .75; font-style: italic; }
 .sanad-message .draft-note { font-size: .85em; opacity: .8; margin-bottom: .2em; }
 .sanad-message .withdrawn { margin-top: .5em; font-size: .9em; opacity: .85; }
+.sanad-message .corrected { margin-top: .4em; font-size: .85em; opacity: .85; }
 /* the articles table: the page's font, each cell in its own direction, nothing cut off */
 #sanad-articles, #sanad-articles * { font-family: var(--body-text-font, system-ui), sans-serif
   !important; }

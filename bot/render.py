@@ -124,6 +124,13 @@ def message_html(
             f'<div class="withdrawn" role="note"><del>{withdrawn}</del>'
             f"<div>{escape(TEXT[language]['withdrawn'].format(reasons=why))}</div></div>"
         )
+    if answer is not None and not answer.refused and answer.corrections:
+        # the draft the reader saw said another unit or currency: say what was changed
+        arrow = " ← " if language == "ar" else " → "
+        changes = "، ".join if language == "ar" else ", ".join
+        said = changes(f"{old}{arrow}{new}" for old, new in answer.corrections)
+        note = TEXT[language]["corrected"].format(changes=said)
+        parts.append(f'<div class="corrected" role="note">{escape(note)}</div>')
     if answer is not None and answer.unverified:
         warning = TEXT[language]["unverified"].format(numbers=", ".join(answer.unverified))
         parts.append(f'<div class="unverified" role="alert">{escape(warning)}</div>')

@@ -18,6 +18,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "rate_limited": "Too many questions at once: try again in {seconds} s.",
         "unverified": "Unverified: these numbers appear in none of the cited passages: {numbers}",
         "draft": "Draft: checked against the sources when it is finished.",
+        "corrected": "Corrected from the sources: {changes}",
         "withdrawn": "This draft was not confirmed by the sources ({reasons}), so it is not "
         "given as an answer. Read the passages found below.",
         "check_instructions": "it follows text that is not news",
@@ -108,6 +109,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "rate_limited": "أسئلة كثيرة في وقت واحد: أعد المحاولة بعد {seconds} ثانية.",
         "unverified": "تنبيه: هذه الأرقام لا ترد في أي من المقاطع المستشهد بها: {numbers}",
         "draft": "مسودة: تُطابَق مع المصادر حين تكتمل.",
+        "corrected": "صُحّح من المصادر: {changes}",
         "withdrawn": "لم تؤكد المصادر هذه المسودة ({reasons})، فلا تُقدَّم إجابةً. اقرأ المقاطع "
         "التي وُجدت أدناه.",
         "check_instructions": "تتبع نصًا ليس خبرًا",

@@ -9,6 +9,7 @@ read English only, and not "كلم" or "بالمئة"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.citations import CITATION_PATTERN, numbers_in
 from bot.numbers import SCALES
@@ -64,9 +65,10 @@ def unit_of(word: str) -> str | None:
     return None
 
 
-def figure_units(text: str) -> dict[str, set[str]]:
+def figure_units(text: str, read: Callable[[str], str | None] = unit_of) -> dict[str, set[str]]:
     """Each figure of `text` followed by a unit (its scale or "square" between them allowed),
-    as `numbers_in` writes it, with the units it is counted in there."""
+    as `numbers_in` writes it, with the units it is counted in there (`read`: the unit a word
+    names)."""
     tokens = TOKEN.findall(normalize(CITATION_PATTERN.sub(" ", text)).replace("°", " degree "))
     found: dict[str, set[str]] = {}
     for i, token in enumerate(tokens):
@@ -76,7 +78,7 @@ def figure_units(text: str) -> dict[str, set[str]]:
         after = i + 1
         while after < len(tokens) and tokens[after] in _BETWEEN:
             after += 1
-        unit = unit_of(tokens[after]) if after < len(tokens) else None
+        unit = read(tokens[after]) if after < len(tokens) else None
         if unit:
             found.setdefault(figure[0], set()).add(unit)
     return found

@@ -276,3 +276,21 @@ def test_the_model_reads_figures_in_digits_0_9_and_the_user_sees_them_as_written
     assert "أمام 42 ألف متفرج" in read and "الدقيقة 89" in read and "٤٢" not in read
     assert not answer.refused and answer.unverified == []
     assert "٤٢ ألف" in answer.citations[0].sentence, "the sentence as the article writes it"
+
+
+def test_an_english_figure_s_currency_is_corrected_from_its_source(seeded_retriever) -> None:
+    """The model translates "240.1 مليار دولار" as euros: the digits are the source's, and the
+    source counts them in dollars alone, so the answer says dollars (and says it was changed)
+    instead of being declined; the model's own words stay the draft."""
+    bot, _ = make_bot(seeded_retriever)
+    passages = seeded_retriever.search(AR_TRADE)[:1]  # the customs figures' passage
+    assert "240.1 مليار دولار" in passages[0].text
+    written = "Trade reached 240.1 billion euros in 2023 [1]."
+    answer = bot.finish("How much was China-Russia trade in 2023?", "en", written, passages, {})
+    assert not answer.refused and answer.checks == []
+    assert answer.text == "Trade reached 240.1 billion dollars in 2023 [1]."
+    assert answer.draft == written
+    assert answer.to_dict()["corrections"] == [{"written": "euros", "corrected": "dollars"}]
+    # an Arabic answer copies its source's words and is left as the model wrote it
+    arabic = bot.finish(AR_TRADE, "ar", "بلغت 240.1 مليار يورو [1].", passages, {})
+    assert arabic.refused and arabic.checks == ["currency"] and arabic.corrections == []

@@ -241,3 +241,18 @@ def test_the_report_counts_what_each_check_threw_away_and_stopped(hash_indexer, 
     assert "check numbers: right" not in summary, "it threw no right draft away"
     table = markdown("set", {"hybrid": summarize(rows["hybrid"])}, "python -m bot eval x")
     assert "| check numbers: wrong | 1 |" in table and "| draft_contains_answer | 0.500 |" in table
+
+
+def test_corrected_answers_are_counted_by_whether_the_answer_shown_is_right() -> None:
+    from bot.evaluation import check_counts
+
+    def row(corrections, right, unanswerable=False):
+        scores = {"draft_contains_answer": 0.0, "contains_answer": float(right)}
+        return {"draft": "x [1]", "unanswerable": unanswerable, "checks_failed": [],
+                "corrections": corrections, "scores": scores}  # fmt: skip
+
+    fixed = [{"written": "dinars", "corrected": "dirhams"}]
+    counts = check_counts([row(fixed, True), row(fixed, False), row(fixed, False, True),
+                           row([], True)])  # fmt: skip
+    assert counts["corrected: right"] == 1 and counts["corrected: wrong"] == 1
+    assert counts["corrected: unanswerable"] == 1 and counts["drafts wrong"] == 3

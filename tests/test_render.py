@@ -34,3 +34,21 @@ def test_text_is_escaped_and_questions_take_their_own_direction(seeded_retriever
     assert question_html(AR_TRADE).startswith('<div class="sanad-question" dir="rtl" lang="ar">')
     assert 'dir="ltr"' in question_html("How much? <b>")
     assert "&lt;b&gt;" in question_html("How much? <b>")
+
+
+def test_a_corrected_unit_is_said_under_the_answer(seeded_retriever) -> None:
+    """The reader saw the draft say euros: the checked answer says what it changed."""
+    bot = Bot(seeded_retriever, ScriptedGenerator())
+    passages = seeded_retriever.search(AR_TRADE)[:1]
+    written = "Trade reached 240.1 billion euros [1]."
+    answer = bot.finish("How much was the trade?", "en", written, passages, {})
+    html = message_html(answer.text, "en", answer.passages, turn=2, answer=answer)
+    assert "240.1 billion dollars" in html and "euros" not in html.split('class="corrected"')[0]
+    note = "Corrected from the sources: euros → dollars"
+    assert f'<div class="corrected" role="note">{note}</div>' in html
+    arabic = message_html(answer.text, "ar", answer.passages, turn=2, answer=answer)
+    assert "صُحّح من المصادر: euros ← dollars" in arabic
+    plain = Bot(seeded_retriever, ScriptedGenerator()).finish(
+        "How much was the trade?", "en", "Trade reached 240.1 billion dollars [1].", passages, {}
+    )
+    assert 'class="corrected"' not in message_html(plain.text, "en", plain.passages, 2, plain)

@@ -316,3 +316,29 @@ def test_a_share_in_words_answers_how_much() -> None:
     assert not wrong_kind("How much of the budget went to schools?", "Half of it [1].")
     assert wrong_kind(question, "جاءت الأمطار أقل من معدلها في الربيع [1]."), "a season"
     assert wrong_kind(question, "قلت الأمطار يوم الثلاثاء [1]."), "a day, not a third"
+
+
+@pytest.mark.parametrize(
+    ("text", "sources", "corrected", "changes"),
+    [
+        ("It cost 2.3 billion dinars [1].", ["بكلفة 2.3 مليار درهم."],
+         "It cost 2.3 billion dirhams [1].", [("dinars", "dirhams")]),
+        ("It recorded 130 meters of rain [1].", ["سجلت 130 مليمترا من الأمطار."],
+         "It recorded 130 millimetres of rain [1].", [("meters", "millimetres")]),
+        ("It lasted 1 week [1].", ["استمر 1 يوم."], "It lasted 1 day [1].", [("week", "day")]),
+        # the source counts that figure in two currencies: which one is meant is not known
+        ("He paid 20 pounds [1].", ["دفع 20 دولارا و20 يورو."], "He paid 20 pounds [1].", []),
+        # another kind of unit is another fact, not a slip
+        ("It is 5 km long [1].", ["وزنه 5 كيلوغرامات."], "It is 5 km long [1].", []),
+        # a figure the sources give with no unit, or do not give at all
+        ("It cost 7 dollars [1].", ["بلغ 7 وبلغت الكلفة 9 يورو."], "It cost 7 dollars [1].", []),
+        ("It cost 2.3 billion dirhams [1].", ["بكلفة 2.3 مليار درهم."],
+         "It cost 2.3 billion dirhams [1].", []),
+    ],
+)  # fmt: skip
+def test_a_figure_s_unit_or_currency_is_corrected_only_from_its_sources_one_reading(
+    text, sources, corrected, changes
+) -> None:
+    from bot.measures import corrected_measures
+
+    assert corrected_measures(text, sources) == (corrected, changes)
