@@ -31,6 +31,7 @@ _CURRENCIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "shekel": (r"shekels?", "", ("شيكل", "شيقل")),
     "franc": (r"francs?", "", ("فرنك",)),
 }
+NAMES = frozenset(_CURRENCIES)  # every currency this module reads, by its one name
 _ENGLISH = {
     name: re.compile(rf"\b(?:{words})\b" + (f"|{re.escape(sign)}" if sign else ""), re.IGNORECASE)
     for name, (words, sign, _) in _CURRENCIES.items()

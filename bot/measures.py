@@ -12,46 +12,29 @@ from __future__ import annotations
 import re
 
 from bot.citations import numbers_in
+from bot.currencies import NAMES as CURRENCIES
 from bot.currencies import currency_of
-from bot.units import figure_units, unit_of
+from bot.units import BETWEEN, figure_units, unit_of
 
-# each unit's kind and its English words (singular, plural)
-_WORDS: dict[str, tuple[str, str, str]] = {
-    "millimetre": ("length", "millimetre", "millimetres"),
-    "centimetre": ("length", "centimetre", "centimetres"),
-    "metre": ("length", "metre", "metres"),
-    "kilometre": ("length", "kilometre", "kilometres"),
-    "mile": ("length", "mile", "miles"),
-    "gram": ("mass", "gram", "grams"),
-    "kilogram": ("mass", "kilogram", "kilograms"),
-    "tonne": ("mass", "tonne", "tonnes"),
-    "second": ("time", "second", "seconds"),
-    "minute": ("time", "minute", "minutes"),
-    "hour": ("time", "hour", "hours"),
-    "day": ("time", "day", "days"),
-    "week": ("time", "week", "weeks"),
-    "month": ("time", "month", "months"),
-    "year": ("time", "year", "years"),
-    "dollar": ("money", "dollar", "dollars"),
-    "euro": ("money", "euro", "euros"),
-    "pound": ("money", "pound", "pounds"),
-    "dinar": ("money", "dinar", "dinars"),
-    "dirham": ("money", "dirham", "dirhams"),
-    "riyal": ("money", "riyal", "riyals"),
-    "lira": ("money", "lira", "liras"),
-    "yen": ("money", "yen", "yen"),
-    "yuan": ("money", "yuan", "yuan"),
-    "rouble": ("money", "rouble", "roubles"),
-    "rupee": ("money", "rupee", "rupees"),
-    "shekel": ("money", "shekel", "shekels"),
-    "franc": ("money", "franc", "francs"),
+# the kind of each unit that has neighbours to slip to; every currency is money
+_KINDS = {
+    **dict.fromkeys(("millimetre", "centimetre", "metre", "kilometre", "mile"), "length"),
+    **dict.fromkeys(("gram", "kilogram", "tonne"), "mass"),
+    **dict.fromkeys(("second", "minute", "hour", "day", "week", "month", "year"), "time"),
+    **dict.fromkeys(CURRENCIES, "money"),
 }
-# a figure, its scale or "square" words, then the word that says what it counts
+_UNCOUNTED = {"yen", "yuan"}  # no plural "s"
+# a figure, its scale or "square" words (as the units module skips them), then the word that
+# says what it counts
+_SCALES = "|".join(sorted(word for word in BETWEEN if word.isascii()))
 _FIGURE_WORD = re.compile(
-    r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)((?:\s+(?:thousand|million|billion|square|cubic))*)"
-    r"\s+([A-Za-z]+)\b",
-    re.IGNORECASE,
+    rf"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)((?:\s+(?:{_SCALES}))*)\s+([A-Za-z]+)\b", re.IGNORECASE
 )
+
+
+def english_word(name: str, plural: bool) -> str:
+    """A unit's or currency's English word: "dirham", "dirhams", "yen"."""
+    return f"{name}s" if plural and name not in _UNCOUNTED else name
 
 
 def measure_of(word: str) -> str | None:
@@ -72,13 +55,12 @@ def corrected_measures(answer: str, sources: list[str]) -> tuple[str, list[tuple
         figures, word = numbers_in(match[1]), match[3]
         said = measure_of(word.lower())
         known = counted.get(figures[0], set()) if figures else set()
-        if said not in _WORDS or said in known or len(known) != 1:
+        if said not in _KINDS or said in known or len(known) != 1:
             return match[0]
         (right,) = known
-        kind, singular, plural = _WORDS.get(right, ("", "", ""))
-        if kind != _WORDS[said][0]:
+        if _KINDS.get(right) != _KINDS[said]:
             return match[0]
-        new = singular if figures[0] == "1" and not match[2] else plural
+        new = english_word(right, plural=figures[0] != "1" or bool(match[2]))
         changes.append((word, new))
         return match[0][: match.start(3) - match.start(0)] + new
 

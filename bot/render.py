@@ -4,6 +4,7 @@ its own direction (dir="rtl" for Arabic), so both languages read right in one co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from urllib.parse import quote
 
@@ -91,6 +92,11 @@ def _sources_html(
             f'{"".join(items)}</div>')  # fmt: skip
 
 
+def _listed(items: Iterable[str], language: Language) -> str:
+    """Items joined as a list is written in the language: "a, b" or "a، b"."""
+    return ("، " if language == "ar" else ", ").join(items)
+
+
 def message_html(
     text: str,
     language: Language,
@@ -116,8 +122,7 @@ def message_html(
         )
     parts.append(f'<div class="answer">{_link_markers(text, turn, len(passages))}</div>')
     if answer is not None and answer.refused and answer.draft and answer.checks:
-        reasons = "، ".join if language == "ar" else ", ".join
-        why = reasons(TEXT[language][f"check_{name}"] for name in answer.checks)
+        why = _listed((TEXT[language][f"check_{name}"] for name in answer.checks), language)
         # its markers still lead to the passages it cited, all on screen below
         withdrawn = _link_markers(answer.draft, turn, len(passages))
         parts.append(
@@ -127,8 +132,7 @@ def message_html(
     if answer is not None and not answer.refused and answer.corrections:
         # the draft the reader saw said another unit or currency: say what was changed
         arrow = " ← " if language == "ar" else " → "
-        changes = "، ".join if language == "ar" else ", ".join
-        said = changes(f"{old}{arrow}{new}" for old, new in answer.corrections)
+        said = _listed((f"{old}{arrow}{new}" for old, new in answer.corrections), language)
         note = TEXT[language]["corrected"].format(changes=said)
         parts.append(f'<div class="corrected" role="note">{escape(note)}</div>')
     if answer is not None and answer.unverified:

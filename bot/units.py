@@ -41,7 +41,7 @@ _UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
 _ENGLISH = {name: re.compile(rf"(?:{w})$", re.IGNORECASE) for name, (w, _) in _UNITS.items()}
 _ARABIC = {name: tuple(normalize(w) for w in words) for name, (_, words) in _UNITS.items()}
 # words that may stand between a figure and its unit: its scale, "square", "cubic"
-_BETWEEN = set(SCALES) | {"square", "cubic", "sq", "cu"}
+BETWEEN = set(SCALES) | {"square", "cubic", "sq", "cu"}
 
 
 _ENDINGS = ("", "ا", "ان", "ين", "ات")
@@ -76,7 +76,7 @@ def figure_units(text: str, read: Callable[[str], str | None] = unit_of) -> dict
         if not figure:
             continue
         after = i + 1
-        while after < len(tokens) and tokens[after] in _BETWEEN:
+        while after < len(tokens) and tokens[after] in BETWEEN:
             after += 1
         unit = read(tokens[after]) if after < len(tokens) else None
         if unit:
