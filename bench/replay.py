@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.generation import Certainty, Generator, Message, prompt_digest
+from bot.generation import Certainty, Generator, Message, Resampler, prompt_digest
 from bot.language import strip_invisible
 
 
@@ -71,6 +71,16 @@ class Replay:
         if row["raw"]:
             yield row["raw"]
         yield Certainty(tuple(row["probabilities"]))
+
+    def resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
+        """The report's resamples of this question where it kept them (since 2026-12-07) and
+        the prompt is the report's; else the model's, when it is given."""
+        asked = strip_invisible(str(messages[-1]["content"]))
+        row = next((r for question, r in self.rows if question in asked), None)
+        if row is not None and row.get("resamples") and row["question"] not in self.moved:
+            yield from row["resamples"][:count]
+        elif isinstance(self.model, Resampler):
+            yield from self.model.resample(messages, count, max_new_tokens)
 
 
 def moved(

@@ -6,9 +6,9 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableGenerator
 
@@ -33,6 +33,7 @@ from bot.generation import (
     Generator,
     GeneratorUnavailable,
     Message,
+    Resampler,
     Waiting,
     prompt_digest,
 )
@@ -42,7 +43,7 @@ from bot.marking import marker, unmarked
 from bot.measures import corrected_measures
 from bot.names import NameSpeller, SpellingEcho
 from bot.texts import according_to
-from bot.verify import Draft, Verifier, confidence
+from bot.verify import Draft, Verifier, agreement, confidence
 from prompts import chat_messages
 from retrieval.arabic import western_digits
 from retrieval.dates import Filters
@@ -114,6 +115,8 @@ class Answer:
     # words of the draft rewritten from its sources: (written, corrected), e.g. a figure's
     # currency ("dinars", "dirhams"; bot/measures.py)
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    # the draft written again with some freedom, for the agreement check (empty: not asked)
+    resamples: tuple[str, ...] = ()
 
     def confidence(self) -> float | None:
         """How sure the model was of its draft; None when not known."""
@@ -199,6 +202,9 @@ class Bot:
         min_grounding: float = 0.0,
         min_confidence: dict[str, float] | None = None,
         min_topic: float = 0.0,
+        resamples: int = 0,
+        resample_below: float = 0.0,
+        min_agreement: int = 0,
         prompt: str = "answer",
         copy_arabic: bool = False,
         english_letters: bool = False,
@@ -231,7 +237,11 @@ class Bot:
         self.verifier = verifier or Verifier(similarity=self.closeness,
                                              min_grounding=min_grounding,
                                              min_confidence=min_confidence,
-                                             min_topic=min_topic)  # fmt: skip
+                                             min_topic=min_topic,
+                                             min_agreement=min_agreement)  # fmt: skip
+        # a draft the model was less sure of than `resample_below` (and every other check
+        # passes) is written again `resamples` times with some freedom, for the agreement check
+        self.resamples, self.resample_below = resamples, resample_below
         # told of every finished answer (the server's metrics and audit log)
         self.listeners: list[Callable[[Answer], None]] = []
 
@@ -299,7 +309,7 @@ class Bot:
             passages = self.focus.focus(question, passages)
         timings["retrieval"] = time.perf_counter() - started - timings.get("rewrite", 0.0)
         yield Sources(passages, language, query=question)
-        raw, certainty, prompt = "", None, ""
+        raw, certainty, prompt, messages = "", None, "", None
         markers = MarkerFilter(len(passages))
         echo = SpellingEcho(self.spellings(passages, language))
         # a question that gives the assistant orders is not a question about the articles
@@ -334,8 +344,8 @@ class Bot:
             raw += (held := echo.flush())
             if rest := markers.feed(held) + markers.flush():
                 yield Token(rest)
-        timings["total"] = time.perf_counter() - started
-        answer = self.finish(question, language, raw, passages, timings, certainty)
+        answer = self.finish(question, language, raw, passages, timings, certainty, messages)
+        timings["total"] = time.perf_counter() - started  # the checks too: the answer stands
         answer.question, answer.query, answer.prompt = original, question, prompt
         if not answer.refused and (dated := cited_dates(answer, language)):
             answer.text = f"{answer.text}\n\n{dated}"  # what it rests on, and when it was said
@@ -366,6 +376,7 @@ class Bot:
         passages: list[Passage],
         timings: dict[str, float],
         certainty: Certainty | None = None,
+        messages: list[Message] | None = None,
     ) -> Answer:
         """Turn the model's draft into an Answer: valid markers only, a citation even when
         the model gave none, then the verification stage: a draft that fails a check becomes
@@ -374,10 +385,11 @@ class Bot:
 
         probabilities = certainty.probabilities if certainty else ()
 
-        def declined(failed: list[str], draft: str) -> Answer:
+        def declined(failed: list[str], draft: str, resamples: Sequence[str] = ()) -> Answer:
             return Answer(question, language, REFUSALS[language], [], passages, refused=True,
                           timings=timings, draft=draft, checks=failed,
-                          probabilities=probabilities, raw=raw)  # fmt: skip
+                          probabilities=probabilities, raw=raw,
+                          resamples=tuple(resamples))  # fmt: skip
 
         if not passages or not text or is_refusal(text):
             return declined([], "")  # the model's own refusal: no draft to withdraw
@@ -392,12 +404,40 @@ class Bot:
             text, corrections = corrected_measures(written, [p.text for p in cited or passages])
         draft = Draft(question, language, text, passages, cited, probabilities)
         failed = self.verifier.failures(draft)
+        if messages and not self.verifier.declines(failed) and self.doubtful(draft):
+            started = time.perf_counter()
+            draft = self.resampled(draft, messages, len(probabilities) + 8)  # its fact as early
+            timings["check"] = time.perf_counter() - started
+            failed = self.verifier.failures(draft)
         if self.verifier.declines(failed):
-            return declined(failed, written)
+            return declined(failed, written, draft.resamples or ())
         return Answer(question, language, text, citations, passages,
                       unverified_numbers(text, draft.cited), timings=timings, draft=written,
                       checks=failed, probabilities=probabilities, raw=raw,
-                      corrections=corrections)  # fmt: skip
+                      corrections=corrections,
+                      resamples=tuple(draft.resamples or ()))  # fmt: skip
+
+    def doubtful(self, draft: Draft) -> bool:
+        """Whether the draft is worth writing again: the model was unsure of it (a model that
+        cannot sample, or whose certainty is unknown, is not asked)."""
+        sure = confidence(draft.probabilities)
+        return (self.resamples > 0 and sure is not None and sure < self.resample_below
+                and isinstance(self.generator, Resampler))  # fmt: skip
+
+    def resampled(self, draft: Draft, messages: list[Message], max_new_tokens: int) -> Draft:
+        """The draft with its resamples, drawn until the agreement check is settled (two of
+        three agreeing, or disagreeing, leave the third unwritten); as it was when the model
+        gave none."""
+        samples: list[str] = []
+        pieces = cast(Resampler, self.generator).resample(messages, self.resamples, max_new_tokens)
+        with closing(pieces):  # type: ignore[type-var]
+            for sample in pieces:
+                samples.append(sample)
+                agreeing = agreement(replace(draft, resamples=samples))
+                left = self.resamples - len(samples)
+                if not self.verifier.min_agreement - left <= agreeing < self.verifier.min_agreement:
+                    break  # as many agree as needed, or too few can
+        return replace(draft, resamples=tuple(samples)) if samples else draft
 
     def similarity(self, text: str, candidates: Sequence[str]) -> list[float]:
         """Cross-lingual similarity of a text to candidate passages, by the retriever's embedder."""

@@ -112,7 +112,8 @@ def evaluate(
                         "draft": answer["draft"], "checks_failed": answer["checks_failed"],
                         "corrections": answer["corrections"], "timings": answer["timings"],
                         "probabilities": [round(p, 4) for p in asked.probabilities],
-                        "raw": asked.raw, "prompt": asked.prompt}  # fmt: skip
+                        "raw": asked.raw, "prompt": asked.prompt,
+                        "resamples": list(asked.resamples)}  # fmt: skip
                 scores |= score_answer(case, answer)
             row["scores"] = scores
             rows.append(row)

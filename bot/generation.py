@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.copying import CopyDecoding, CopyRule
 from bot.prompt_states import PromptStates
@@ -43,6 +43,16 @@ class Generator(Protocol):
         max_new_tokens: int = 256,
         copy: CopyRule | None = None,
         no_arabic: bool = False,
+    ) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class Resampler(Protocol):
+    """A model run here that can write its answer to the same messages again with some
+    freedom (sampled, each from its own seed: the same prompt gives the same samples)."""
+
+    def resample(
+        self, messages: list[Message], count: int, max_new_tokens: int
     ) -> Iterator[str]: ...
 
 
@@ -163,6 +173,15 @@ class OneAtATime:
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
         return text_of(self.stream(messages, max_new_tokens))
+
+    def resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
+        """Up to `count` answers written again, one at a time: the reader may stop early."""
+        with self.turns.hold():
+            self._load()
+            yield from self._resample(messages, count, max_new_tokens)
+
+    def _resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
+        return iter(())  # a model that cannot sample gives none: nothing is checked by them
 
 
 def text_of(pieces: Iterator[Any]) -> str:
@@ -306,6 +325,22 @@ class LlamaCppGenerator(OneAtATime):
         finally:
             self._states.remember()
         yield Certainty(tuple(noted.seen))
+
+    # Freedom enough to write another fact where the model hesitated between two, not so much
+    # that a fact it is sure of is lost (measured in bench/results/reading.md, fifteenth session).
+    TEMPERATURE, TOP_P = 0.8, 0.95
+
+    def _resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
+        for seed in range(1, count + 1):
+            self._states.resume(messages)  # the prompt was just read: only its last block again
+            try:
+                out = self._llm.create_chat_completion(
+                    messages=messages, max_tokens=max_new_tokens, temperature=self.TEMPERATURE,
+                    top_p=self.TOP_P, seed=seed,
+                )  # fmt: skip
+            finally:
+                self._states.remember()
+            yield out["choices"][0]["message"]["content"] or ""
 
 
 class TransformersGenerator(OneAtATime):

@@ -18,6 +18,9 @@ from bot.asking import wrong_kind
 from bot.citations import (
     CITATION_PATTERN,
     build_citations,
+    is_refusal,
+    known_numbers,
+    numbers_in,
     other_year,
     unverified_numbers,
     year_not_cited,
@@ -26,6 +29,7 @@ from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
 from bot.language import Language
 from bot.numbers import WORDS as NUMBER_WORDS
+from bot.numbers import spelled_numbers
 from bot.units import other_unit
 from retrieval.arabic import STOPWORDS, TOKEN, normalize, stem
 from retrieval.documents import Passage
@@ -69,6 +73,8 @@ class Draft:
     passages: Sequence[Passage]  # all the model read
     cited: Sequence[Passage]  # those its markers name
     probabilities: Sequence[float] = ()  # the model's for each token it wrote (may be unknown)
+    # the same prompt written again with some freedom (sampled): None when not asked
+    resamples: Sequence[str] | None = None
 
 
 def support(draft: Draft) -> float:
@@ -87,11 +93,12 @@ CHOICE = re.compile(r"(?:^|\s)(?:او|أو|أم|ام|or)\s", re.IGNORECASE)
 
 def restates(draft: Draft) -> bool:
     """The draft says nothing the question did not: every word of it is one of the
-    question's (in any form) — "Tesla was shown interest again [1]" for "When was…?"."""
+    question's (in any form, endings off too) — "Tesla was shown interest again [1]" for
+    "When was…?", "الرئيسة هي رئيس مجلس الإدارة" for "من هي رئيسة مجلس الإدارة؟"."""
     if CHOICE.search(draft.question):
         return False
-    asked = set().union(*word_forms(draft.question))
-    return all(forms & asked for forms in word_forms(draft.text))
+    asked = set().union(*word_forms(draft.question, suffixes=True))
+    return all(forms & asked for forms in word_forms(draft.text, suffixes=True))
 
 
 # the words that ask, not what is asked about
@@ -122,6 +129,27 @@ def topic(draft: Draft) -> float:
         return 1.0
     known = set().union(*word_forms(" ".join(sentences), suffixes=True))
     return sum(bool(forms & known) for forms in asked) / len(asked)
+
+
+def agrees(question: str, text: str, other: str) -> bool:
+    """Whether `other` (the model's answer written again) gives the fact `text` gives: each of
+    its figures that the question does not give, or, without one, half of its words that are
+    not the question's (in any form); a refusal gives none."""
+    if not other.strip() or is_refusal(other):
+        return False
+    if figures := {*numbers_in(text), *spelled_numbers(text)} - known_numbers([question]):
+        return figures <= known_numbers([other])
+    asked = set().union(*word_forms(question, suffixes=True))
+    facts = [forms for forms in word_forms(text, suffixes=True) if not forms & asked]
+    if not facts:
+        return True
+    written = set().union(*word_forms(other, suffixes=True))
+    return sum(bool(forms & written) for forms in facts) >= len(facts) / 2
+
+
+def agreement(draft: Draft) -> int:
+    """How many of the draft's resamples give its fact."""
+    return sum(agrees(draft.question, draft.text, other) for other in draft.resamples or ())
 
 
 def new_numbers(draft: Draft) -> list[str]:
@@ -190,8 +218,10 @@ class Verifier:
         min_grounding: float = 0.0,
         min_confidence: Mapping[str, float] | None = None,
         min_topic: float = 0.0,
+        min_agreement: int = 0,
     ) -> None:
         self.min_support = min_support
+        self.min_agreement = min_agreement
         self.min_topic = min_topic
         self.similarity = similarity
         self.min_grounding = min_grounding
@@ -220,6 +250,12 @@ class Verifier:
             # the model was unsure of what it wrote: a name it could not spell, a figure it
             # hesitated over (measured by language: English answers translate their sources)
             Check("confidence", lambda d: unsure(d, self.min_confidence.get(d.language, 0.0))),
+            # written again with some freedom, the model gives another fact most times: a
+            # guess (asked only of drafts it was not sure of that pass every other check)
+            Check(
+                "agreement",
+                lambda d: d.resamples is not None and agreement(d) < self.min_agreement,
+            ),
         ]
         names = [c.name for c in self.checks]
         unknown = set(decline or ()) - set(names)

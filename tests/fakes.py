@@ -87,6 +87,23 @@ class ScriptedGenerator:
         return text_of(self.stream(messages, max_new_tokens))
 
 
+class ResamplingGenerator(ScriptedGenerator):
+    """A scripted model run here that writes its answer again, with some freedom, as the
+    scripted `resamples` (and records what it was asked to write again)."""
+
+    def __init__(self, *replies: str, probabilities: tuple[float, ...] | None = None,
+                 resamples: tuple[str, ...] = ()) -> None:  # fmt: skip
+        super().__init__(*replies, probabilities=probabilities)
+        self.resamples = resamples
+        self.resampled: list[tuple[list[dict[str, str]], int, int]] = []
+
+    def resample(
+        self, messages: list[dict[str, str]], count: int, max_new_tokens: int
+    ) -> Iterator[str]:
+        self.resampled.append((messages, count, max_new_tokens))
+        yield from self.resamples[:count]
+
+
 class OneAtATimeEcho(OneAtATime):
     """A model that must not be entered by two threads at once (as llama.cpp), behind the
     product's own serialisation: it answers each question with its scripted reply, slowly,

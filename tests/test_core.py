@@ -9,7 +9,7 @@ from bot.copying import fold
 from bot.core import Answer, Bot, QuestionError, Sources, Token
 from retrieval.documents import Passage
 from retrieval.search import HybridRetriever
-from tests.fakes import ScriptedGenerator
+from tests.fakes import ResamplingGenerator, ScriptedGenerator
 
 AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
 
@@ -128,6 +128,35 @@ def test_a_draft_the_model_was_unsure_of_is_declined_and_keeps_its_sources(
     sure = ScriptedGenerator(reply, probabilities=(0.9, 0.95, 0.8, 0.99, 0.2))
     answer = Bot(seeded_retriever, sure, min_confidence={"ar": 0.7}).ask(AR_TRADE)
     assert not answer.refused and answer.text == reply
+
+
+def test_a_draft_the_model_was_not_sure_of_is_written_again_and_declined_on_another_fact(
+    seeded_retriever,
+) -> None:
+    """Below `resample_below`, a draft every other check passes is written again; fewer than
+    `min_agreement` samples giving its figure decline it (check "agreement"), and the
+    samples are kept with the answer. A draft the model was sure of is not written again."""
+    reply = "بلغت 240.1 مليار دولار [1]."
+    unsure = (0.8, 0.85, 0.9, 0.8, 1.0)
+    guesses = ("بلغت 190 مليار دولار [1].", "240.1 مليار دولار", "لم أجد الإجابة في المقالات.")
+    generator = ResamplingGenerator(reply, probabilities=unsure, resamples=guesses)
+    options = {"resamples": 3, "resample_below": 0.9, "min_agreement": 2}
+    answer = Bot(seeded_retriever, generator, **options).ask(AR_TRADE)
+    assert answer.refused and answer.checks == ["agreement"] and answer.draft == reply
+    assert answer.resamples == guesses and len(answer.passages) == 4
+    ((messages, count, tokens),) = generator.resampled
+    assert messages == generator.requests[0] and count == 3 and tokens == len(unsure) + 8
+    assert answer.timings["total"] >= answer.timings["check"] > 0
+    agreeing = ResamplingGenerator(reply, probabilities=unsure, resamples=(reply, *guesses[1:]))
+    answer = Bot(seeded_retriever, agreeing, **options).ask(AR_TRADE)
+    assert not answer.refused and answer.text == reply and answer.checks == []
+    assert answer.resamples == (reply, guesses[1]), "two of three agree: the third is not written"
+    sure = ResamplingGenerator(reply, probabilities=(0.95, 0.99, 0.97, 0.98, 1.0),
+                               resamples=guesses)  # fmt: skip
+    answer = Bot(seeded_retriever, sure, **options).ask(AR_TRADE)
+    assert not answer.refused and sure.resampled == [] and answer.resamples == ()
+    plain = ScriptedGenerator(reply, probabilities=unsure)  # a model that cannot sample
+    assert not Bot(seeded_retriever, plain, **options).ask(AR_TRADE).refused
 
 
 def test_json_shape(seeded_retriever) -> None:

@@ -7,7 +7,16 @@ import pytest
 from bot.asking import wrong_kind
 from bot.currencies import currencies
 from bot.texts import TEXT
-from bot.verify import Draft, Verifier, confidence, new_numbers, skeleton, support, topic
+from bot.verify import (
+    Draft,
+    Verifier,
+    agreement,
+    confidence,
+    new_numbers,
+    skeleton,
+    support,
+    topic,
+)
 from retrieval.documents import Passage
 from retrieval.focus import SentenceFocus
 from tests.fakes import HashEmbeddings
@@ -50,6 +59,8 @@ def test_numbers_are_matched_across_digit_forms_and_against_every_passage_read()
         ("Exports rose from 9.8 to 12.5 million tonnes [1].", "How much?", "en",
          ["instructions", "numbers"]),  # 9.8: a number of the prompt's worked examples
         ("قال وزير الخارجية [1].", "ماذا قال وزير الخارجية؟", "ar", ["echo"]),
+        ("الرئيسة هي رئيس مجلس الإدارة [1].", "من هي رئيسة مجلس الإدارة؟", "ar",
+         ["echo"]),  # the question's words with other endings: no name given
         ("Wheat exports were reported [1].", "When were wheat exports reported?", "en",
          ["echo", "kind"]),  # and no time is given for "when"
         ("وزير الخارجية [1].", "بكم قفزت صادرات القمح؟", "ar", ["kind"]),  # no figure
@@ -302,6 +313,28 @@ def test_a_draft_the_model_wrote_unsurely_is_declined_by_its_language_floor() ->
     assert confidence(english.probabilities) is None, "not known"
     assert verifier.failures(english) == []
     assert Verifier().failures(mixed) == [], "no floor: off"
+
+
+def test_a_draft_the_model_writes_another_fact_for_when_asked_again_is_declined() -> None:
+    """The agreement check: of the draft's resamples, fewer than `min_agreement` give its
+    figures (in any digits, or in words), or, without one, half its words that are not the
+    question's; a refusal gives none. Not asked (no resamples): it passes."""
+    verifier = Verifier(min_agreement=2)
+    figure = draft("بلغت الصادرات 12.5 مليون طن [1].", "كم بلغت صادرات القمح؟")
+    same = replace(figure, resamples=("بلغت ١٢٫٥ مليون طن [1].", "12.5 مليون طن", "9.8 مليون"))
+    assert agreement(same) == 2 and verifier.failures(same) == []
+    other = replace(same, resamples=("9.8 مليون طن [1].", "لم أجد الإجابة في المقالات.",
+                                     "بلغت 12.5 مليون طن [1]."))  # fmt: skip
+    assert agreement(other) == 1 and verifier.failures(other) == ["agreement"]
+    assert verifier.failures(figure) == [], "not asked again"
+    aged = draft("كان عمره في عام 2023 سبعين عاما [1].", "كم كان عمره في عام 2023؟")
+    assert agreement(replace(aged, resamples=("70 عاما", "سبعون"))) == 2, "the asked year apart"
+    name = draft("قال ذلك أنتوني بلينكن [1].", "من قال ذلك؟")
+    spelled = replace(name, resamples=("أنتوني بالينكن [1].", "بلينكن.", "ماكرون [1]."))
+    assert agreement(spelled) == 2, "a name's other spelling is the same name"
+    guessed = replace(name, resamples=("ماكرون [1].", "الرئيس الفرنسي", "أنتوني بلينكن"))
+    assert verifier.failures(guessed) == ["agreement"]
+    assert Verifier().failures(guessed) == [], "no floor: off"
 
 
 def test_every_check_has_a_reason_in_both_languages() -> None:
