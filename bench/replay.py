@@ -117,7 +117,7 @@ def replay(
     command = next(line.strip("`") for line in summary.splitlines() if line.startswith("`"))
     words = shlex.split(command)[3:]  # after "python -m bot"
     args = parser().parse_args(words)
-    args.report, args.quiet, args.argv = str(report), True, words
+    args.report, args.quiet, args.argv = str(report), True, words[1:]  # after "eval"
     before = [json.loads(line) for line in (folder / "rows.jsonl").open(encoding="utf-8")]
     generator = Replay(before, model)
     if cmd_eval(args, Settings(), generator=generator) != 0:

@@ -9,7 +9,7 @@ from bench.replay import Replay, ReplayError, moved
 from bot.evaluation import EvalOptions, evaluate
 from bot.settings import Settings
 from bot.testsets import load_testset
-from tests.fakes import ScriptedGenerator
+from tests.fakes import ResamplingGenerator, ScriptedGenerator
 
 ROOT = Path(__file__).resolve().parent.parent
 TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
@@ -79,3 +79,27 @@ def test_where_the_prompt_moved_the_model_is_asked_again(hash_indexer, tmp_path)
     alone = Replay([row])
     (given,) = evaluate(testset, store, fewer, options, generator=alone)["hybrid"]
     assert given["refused"] and alone.moved == [TRADE]
+
+
+def test_a_report_s_resamples_are_given_back_with_its_drafts(hash_indexer, tmp_path) -> None:
+    """The agreement check replayed with no model: the samples the report kept are given back,
+    so its decision is the same; a report without them leaves the check unasked."""
+    hash_indexer.ingest([ROOT / "seeds"])
+    case = {"id": "trade", "question": TRADE, "answers": ["240.1 مليار دولار"]}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    testset = load_testset(path, ROOT / "seeds", tmp_path)
+    settings = Settings(min_relevance_ar=0, sentence_windows=False, min_confidence_ar=0,
+                        resamples=3, resample_below=0.9, min_agreement=2)  # fmt: skip
+    store, options = hash_indexer.store, EvalOptions()
+    guesses = ("بلغت 190 مليار دولار [1].", "240.1 مليار دولار", "لم أجد الإجابة في المقالات.")
+    written = ResamplingGenerator("بلغت 240.1 مليار دولار [1].", probabilities=(0.8, 0.8, 1.0),
+                                  resamples=guesses)  # fmt: skip
+    (row,) = evaluate(testset, store, settings, options, generator=written)["hybrid"]
+    assert row["refused"] and row["checks_failed"] == ["agreement"]
+    assert row["resamples"] == list(guesses)
+    (again,) = evaluate(testset, store, settings, options, generator=Replay([row]))["hybrid"]
+    assert again["checks_failed"] == ["agreement"] and again["resamples"] == list(guesses)
+    older = {key: value for key, value in row.items() if key != "resamples"}
+    (unasked,) = evaluate(testset, store, settings, options, generator=Replay([older]))["hybrid"]
+    assert not unasked["refused"] and unasked["resamples"] == []
