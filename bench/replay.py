@@ -48,6 +48,11 @@ class Replay:
         self.model = model  # asked where the prompt is not the report's
         self.moved: list[str] = []  # questions whose prompt is not the report's
 
+    def row(self, messages: list[Message]) -> dict[str, Any] | None:
+        """The report's row of the question these messages ask."""
+        asked = strip_invisible(str(messages[-1]["content"]))
+        return next((r for question, r in self.rows if question in asked), None)
+
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
         return "".join(p for p in self.stream(messages, max_new_tokens) if isinstance(p, str))
 
@@ -59,7 +64,7 @@ class Replay:
         no_arabic: bool = False,
     ) -> Iterator[str | Certainty]:
         asked = strip_invisible(str(messages[-1]["content"]))
-        row = next((r for question, r in self.rows if question in asked), None)
+        row = self.row(messages)
         if row is not None and row.get("prompt", "") not in ("", prompt_digest(messages)):
             self.moved.append(row["question"])
             if self.model is not None:
@@ -75,8 +80,7 @@ class Replay:
     def resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
         """The report's resamples of this question where it kept them (since 2026-12-07) and
         the prompt is the report's; else the model's, when it is given."""
-        asked = strip_invisible(str(messages[-1]["content"]))
-        row = next((r for question, r in self.rows if question in asked), None)
+        row = self.row(messages)
         if row is not None and row.get("resamples") and row["question"] not in self.moved:
             yield from row["resamples"][:count]
         elif isinstance(self.model, Resampler):

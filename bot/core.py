@@ -408,7 +408,7 @@ class Bot:
             started = time.perf_counter()
             draft = self.resampled(draft, messages, len(probabilities) + 8)  # its fact as early
             timings["check"] = time.perf_counter() - started
-            failed = self.verifier.failures(draft)
+            failed += self.verifier.failures(draft, only=["agreement"])  # the others as they were
         if self.verifier.declines(failed):
             return declined(failed, written, draft.resamples or ())
         return Answer(question, language, text, citations, passages,

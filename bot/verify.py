@@ -270,9 +270,10 @@ class Verifier:
             return 1.0
         return max(self.similarity(draft.question, draft.cited))
 
-    def failures(self, draft: Draft) -> list[str]:
-        """Names of the checks the draft fails, in order."""
-        return [check.name for check in self.checks if check.fails(draft)]
+    def failures(self, draft: Draft, only: Sequence[str] | None = None) -> list[str]:
+        """Names of the checks the draft fails, in order (of those named in `only`)."""
+        return [check.name for check in self.checks
+                if (only is None or check.name in only) and check.fails(draft)]  # fmt: skip
 
     def declines(self, failures: Sequence[str]) -> bool:
         return any(name in self.decline for name in failures)
