@@ -63,6 +63,11 @@ def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
     return forms
 
 
+def all_forms(text: str, suffixes: bool = False) -> set[str]:
+    """Every form of every word of `text` together (`word_forms`), to look words up in."""
+    return set().union(*word_forms(text, suffixes))
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the model wrote, with what it was given."""
@@ -83,7 +88,7 @@ def support(draft: Draft) -> float:
     words = word_forms(draft.text)
     if not words:
         return 1.0
-    known = set().union(*word_forms(" ".join([draft.question, *(p.text for p in draft.cited)])))
+    known = all_forms(" ".join([draft.question, *(p.text for p in draft.cited)]))
     return sum(bool(forms & known) for forms in words) / len(words)
 
 
@@ -97,7 +102,7 @@ def restates(draft: Draft) -> bool:
     "When was…?", "الرئيسة هي رئيس مجلس الإدارة" for "من هي رئيسة مجلس الإدارة؟"."""
     if CHOICE.search(draft.question):
         return False
-    asked = set().union(*word_forms(draft.question, suffixes=True))
+    asked = all_forms(draft.question, suffixes=True)
     return all(forms & asked for forms in word_forms(draft.text, suffixes=True))
 
 
@@ -127,7 +132,7 @@ def topic(draft: Draft) -> float:
     sentences = answer_sentences(draft)
     if not asked or not sentences:
         return 1.0
-    known = set().union(*word_forms(" ".join(sentences), suffixes=True))
+    known = all_forms(" ".join(sentences), suffixes=True)
     return sum(bool(forms & known) for forms in asked) / len(asked)
 
 
@@ -139,11 +144,11 @@ def agrees(question: str, text: str, other: str) -> bool:
         return False
     if figures := {*numbers_in(text), *spelled_numbers(text)} - known_numbers([question]):
         return figures <= known_numbers([other])
-    asked = set().union(*word_forms(question, suffixes=True))
+    asked = all_forms(question, suffixes=True)
     facts = [forms for forms in word_forms(text, suffixes=True) if not forms & asked]
     if not facts:
         return True
-    written = set().union(*word_forms(other, suffixes=True))
+    written = all_forms(other, suffixes=True)
     return sum(bool(forms & written) for forms in facts) >= len(facts) / 2
 
 
