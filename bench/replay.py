@@ -77,14 +77,20 @@ class Replay:
             yield row["raw"]
         yield Certainty(tuple(row["probabilities"]))
 
-    def resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
+    def resample(
+        self,
+        messages: list[Message],
+        count: int,
+        max_new_tokens: int,
+        after: Certainty | None = None,
+    ) -> Iterator[str]:
         """The report's resamples of this question where it kept them (since 2026-12-07) and
         the prompt is the report's; else the model's, when it is given."""
         row = self.row(messages)
         if row is not None and row.get("resamples") and row["question"] not in self.moved:
             yield from row["resamples"][:count]
         elif isinstance(self.model, Resampler):
-            yield from self.model.resample(messages, count, max_new_tokens)
+            yield from self.model.resample(messages, count, max_new_tokens, after=after)
 
 
 def moved(

@@ -330,8 +330,11 @@ class Bot:
                         yield Queued(piece.ahead)
                         continue
                     if isinstance(piece, Certainty):
+                        # the stream's last note: it waits there, holding its turn at the
+                        # model until this block ends, so the draft's samples are written
+                        # in that turn (`finish`)
                         certainty = piece
-                        continue
+                        break
                     if self.marks(language) and not (piece := unmarked(piece)):
                         continue
                     if not (piece := echo.feed(piece)):
@@ -341,10 +344,13 @@ class Bot:
                     raw += piece
                     if shown := markers.feed(piece):
                         yield Token(shown)
-            raw += (held := echo.flush())
-            if rest := markers.feed(held) + markers.flush():
-                yield Token(rest)
-        answer = self.finish(question, language, raw, passages, timings, certainty, messages)
+                raw += (held := echo.flush())
+                if rest := markers.feed(held) + markers.flush():
+                    yield Token(rest)
+                answer = self.finish(question, language, raw, passages, timings, certainty,
+                                     messages)  # fmt: skip
+        else:
+            answer = self.finish(question, language, raw, passages, timings)
         timings["total"] = time.perf_counter() - started  # the checks too: the answer stands
         answer.question, answer.query, answer.prompt = original, question, prompt
         if not answer.refused and (dated := cited_dates(answer, language)):
@@ -406,7 +412,7 @@ class Bot:
         failed = self.verifier.failures(draft)
         if messages and not self.verifier.declines(failed) and self.doubtful(draft):
             started = time.perf_counter()
-            draft = self.resampled(draft, messages, len(probabilities) + 8)  # its fact as early
+            draft = self.resampled(draft, messages, len(probabilities) + 8, after=certainty)
             timings["check"] = time.perf_counter() - started
             failed += self.verifier.failures(draft, only=["agreement"])  # the others as they were
         if self.verifier.declines(failed):
@@ -424,12 +430,21 @@ class Bot:
         return (self.resamples > 0 and sure is not None and sure < self.resample_below
                 and isinstance(self.generator, Resampler))  # fmt: skip
 
-    def resampled(self, draft: Draft, messages: list[Message], max_new_tokens: int) -> Draft:
-        """The draft with its resamples, drawn until the agreement check is settled (two of
-        three agreeing, or disagreeing, leave the third unwritten); as it was when the model
-        gave none."""
+    def resampled(
+        self,
+        draft: Draft,
+        messages: list[Message],
+        max_new_tokens: int,
+        after: Certainty | None = None,
+    ) -> Draft:
+        """The draft with its resamples (as long as the draft and a few tokens: its fact comes
+        as early), drawn until the agreement check is settled (two of three agreeing, or
+        disagreeing, leave the third unwritten); as it was when the model gave none. `after`:
+        the draft's own note, whose stream still holds the model (the samples in its turn)."""
         samples: list[str] = []
-        pieces = cast(Resampler, self.generator).resample(messages, self.resamples, max_new_tokens)
+        pieces = cast(Resampler, self.generator).resample(
+            messages, self.resamples, max_new_tokens, after=after
+        )
         with closing(pieces):  # type: ignore[type-var]
             for sample in pieces:
                 samples.append(sample)

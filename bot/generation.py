@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -52,7 +52,11 @@ class Resampler(Protocol):
     freedom (sampled, each from its own seed: the same prompt gives the same samples)."""
 
     def resample(
-        self, messages: list[Message], count: int, max_new_tokens: int
+        self,
+        messages: list[Message],
+        count: int,
+        max_new_tokens: int,
+        after: Certainty | None = None,
     ) -> Iterator[str]: ...
 
 
@@ -69,6 +73,9 @@ class Certainty:
     the model gave each token it wrote, its likeliest (greedy), for the confidence check."""
 
     probabilities: tuple[float, ...]
+    # the stream's turn at the model, still held while the stream waits at this note: its
+    # draft's samples are written in it (`resample(..., after=)`), not at the back of the line
+    turn: object | None = field(default=None, compare=False, repr=False)
 
 
 class TokenProbabilities:
@@ -103,6 +110,11 @@ class Turns:
         with self._changed:
             self._line.append(ticket)
         return ticket
+
+    def holds(self, ticket: object) -> bool:
+        """Whether `ticket` has the model now."""
+        with self._changed:
+            return bool(self._line) and self._line[0] is ticket
 
     def ahead(self, ticket: object, wait: float = 0.0) -> int:
         """How many are ahead of `ticket`; waits up to `wait` seconds for that to change."""
@@ -167,15 +179,30 @@ class OneAtATime:
                     yield Waiting(ahead)  # type: ignore[misc]
             since = time.monotonic()
             self._load()
-            yield from self._stream(messages, max_new_tokens, copy, no_arabic)
+            for piece in self._stream(messages, max_new_tokens, copy, no_arabic):
+                yield replace(piece, turn=ticket) if isinstance(piece, Certainty) else piece
         finally:  # also when the reader goes away: the next in line goes on at once
             self.turns.leave(ticket, since)
 
     def generate(self, messages: list[Message], max_new_tokens: int = 256) -> str:
         return text_of(self.stream(messages, max_new_tokens))
 
-    def resample(self, messages: list[Message], count: int, max_new_tokens: int) -> Iterator[str]:
-        """Up to `count` answers written again, one at a time: the reader may stop early."""
+    def resample(
+        self,
+        messages: list[Message],
+        count: int,
+        max_new_tokens: int,
+        after: Certainty | None = None,
+    ) -> Iterator[str]:
+        """Up to `count` answers written again, one at a time: the reader may stop early.
+        Asked `after` the draft's own `Certainty`, while its stream still waits there holding
+        the model, they are written in the draft's turn, from the prompt the model has just
+        read, before the next chat in line (at the back of the line they would wait for every
+        draft queued behind theirs, and the prompt would be read again after another one).
+        Otherwise they wait their turn like anyone."""
+        if after is not None and after.turn is not None and self.turns.holds(after.turn):
+            yield from self._resample(messages, count, max_new_tokens)
+            return
         with self.turns.hold():
             self._load()
             yield from self._resample(messages, count, max_new_tokens)

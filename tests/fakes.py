@@ -96,11 +96,17 @@ class ResamplingGenerator(ScriptedGenerator):
         super().__init__(*replies, probabilities=probabilities)
         self.resamples = resamples
         self.resampled: list[tuple[list[dict[str, str]], int, int]] = []
+        self.after: list[Certainty | None] = []  # the draft's note each was asked after
 
     def resample(
-        self, messages: list[dict[str, str]], count: int, max_new_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        count: int,
+        max_new_tokens: int,
+        after: Certainty | None = None,
     ) -> Iterator[str]:
         self.resampled.append((messages, count, max_new_tokens))
+        self.after.append(after)
         yield from self.resamples[:count]
 
 
@@ -138,3 +144,35 @@ class OneAtATimeEcho(OneAtATime):
         finally:
             with self._count:
                 self.inside -= 1
+
+
+class UnsureOneAtATime(OneAtATimeEcho):
+    """A `OneAtATimeEcho` that says how sure it was of each reply (`probabilities`) and writes
+    the scripted `samples` when asked again; `uses` notes, in order, each time a caller had the
+    model: ("draft" or "sample", the question's scripted key)."""
+
+    def __init__(self, replies: dict[str, str], probabilities: tuple[float, ...],
+                 samples: tuple[str, ...], delay: float = 0.005) -> None:  # fmt: skip
+        super().__init__(replies, delay)
+        self.probabilities = probabilities
+        self.samples = samples
+        self.uses: list[tuple[str, str]] = []
+
+    def asked(self, messages: list[dict[str, str]]) -> str:
+        return next(q for q in self.replies if q in messages[-1]["content"])
+
+    def _stream(self, messages, max_new_tokens, copy=None, no_arabic=False) -> Iterator[str]:
+        self.uses.append(("draft", self.asked(messages)))
+        yield from super()._stream(messages, max_new_tokens, copy, no_arabic)
+        yield Certainty(self.probabilities)  # type: ignore[misc]
+
+    def _resample(self, messages, count: int, max_new_tokens: int) -> Iterator[str]:
+        for sample in self.samples[:count]:
+            with self._count:
+                self.inside += 1
+                self.most_inside = max(self.most_inside, self.inside)
+            self.uses.append(("sample", self.asked(messages)))
+            time.sleep(self.delay)
+            with self._count:
+                self.inside -= 1
+            yield sample

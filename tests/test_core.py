@@ -1,5 +1,7 @@
 """The Bot with a scripted generator: sources first, markers checked, refusals, numbers."""
 
+import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -9,7 +11,7 @@ from bot.copying import fold
 from bot.core import Answer, Bot, QuestionError, Sources, Token
 from retrieval.documents import Passage
 from retrieval.search import HybridRetriever
-from tests.fakes import ResamplingGenerator, ScriptedGenerator
+from tests.fakes import ResamplingGenerator, ScriptedGenerator, UnsureOneAtATime
 
 AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
 
@@ -146,6 +148,7 @@ def test_a_draft_the_model_was_not_sure_of_is_written_again_and_declined_on_anot
     assert answer.resamples == guesses and len(answer.passages) == 4
     ((messages, count, tokens),) = generator.resampled
     assert messages == generator.requests[0] and count == 3 and tokens == len(unsure) + 8
+    assert generator.after[0].probabilities == unsure, "asked after the draft's own note"
     assert answer.timings["total"] >= answer.timings["check"] > 0
     agreeing = ResamplingGenerator(reply, probabilities=unsure, resamples=(reply, *guesses[1:]))
     answer = Bot(seeded_retriever, agreeing, **options).ask(AR_TRADE)
@@ -157,6 +160,79 @@ def test_a_draft_the_model_was_not_sure_of_is_written_again_and_declined_on_anot
     assert not answer.refused and sure.resampled == [] and answer.resamples == ()
     plain = ScriptedGenerator(reply, probabilities=unsure)  # a model that cannot sample
     assert not Bot(seeded_retriever, plain, **options).ask(AR_TRADE).refused
+
+
+def test_a_doubtful_draft_is_written_again_in_its_own_turn_at_the_model(
+    seeded_retriever,
+) -> None:
+    """The samples of a doubtful draft are written before the next chat in line gets the
+    model, from the prompt the model has just read (at the back of the line another prompt
+    would be read in between, and this chat would wait for every draft queued behind it)."""
+    english = "What was the value of China-Russia trade in 2023?"
+    model = UnsureOneAtATime(
+        {AR_TRADE: "بلغت 240.1 مليار دولار [1].", english: "It reached 240.1 billion dollars [1]."},
+        probabilities=(0.8, 0.85, 0.9, 0.8, 1.0),
+        samples=("240.1 مليار دولار", "بلغت 240.1 مليار دولار [1].", "لم أجد"),
+        delay=0.1,
+    )
+    bot = Bot(seeded_retriever, model, resamples=3, resample_below=0.9, min_agreement=2)
+    answers = {}
+    first = threading.Thread(target=lambda: answers.update(ar=bot.ask(AR_TRADE)))
+    first.start()
+    while not model.uses:
+        time.sleep(0.01)
+    second = threading.Thread(target=lambda: answers.update(en=bot.ask(english)))
+    second.start()
+    while model.turns.waiting < 1:  # the English question waits behind the Arabic draft
+        time.sleep(0.01)
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert model.uses == [
+        ("draft", AR_TRADE),
+        ("sample", AR_TRADE),
+        ("sample", AR_TRADE),
+        ("draft", english),
+    ]  # its draft fails other checks: never sampled
+    assert model.most_inside == 1 and model.turns.ahead(model.turns.join()) == 0, "all let go"
+    assert not answers["ar"].refused and len(answers["ar"].resamples) == 2
+    assert answers["en"].refused and answers["en"].resamples == ()
+
+
+def test_a_chat_dropped_at_any_point_of_a_doubtful_draft_leaves_the_model_free(
+    seeded_retriever,
+) -> None:
+    """The draft's turn is kept past its text for the samples: a reader that goes away at
+    any event (the last words included) still hands the model on."""
+    model = UnsureOneAtATime({AR_TRADE: "بلغت 240.1 مليار دولار [1]."},
+                             probabilities=(0.8, 0.85, 0.9, 0.8, 1.0),
+                             samples=("240.1 مليار دولار", "لم أجد"), delay=0.0)  # fmt: skip
+    bot = Bot(seeded_retriever, model, resamples=2, resample_below=0.9, min_agreement=1)
+    events = list(bot.stream(AR_TRADE))
+    assert isinstance(events[-1], Answer) and events[-1].resamples == ("240.1 مليار دولار",)
+    for read in range(1, len(events)):
+        stream = bot.stream(AR_TRADE)
+        for _ in range(read):
+            next(stream)
+        stream.close()
+        assert model.turns.ahead(ticket := model.turns.join()) == 0, f"held after {read} events"
+        model.turns.leave(ticket)
+
+
+def test_samples_asked_once_the_draft_s_turn_is_over_wait_their_turn(seeded_retriever) -> None:
+    """A draft's note is no key to the model once its stream has ended: the samples asked
+    after it join the back of the line like anyone (here behind another holder)."""
+    model = UnsureOneAtATime({"q": "one two"}, probabilities=(0.5,), samples=("one",))
+    messages = [{"role": "user", "content": "q"}]
+    *_, note = model.stream(messages)  # the stream read to its end: its turn is over
+    holder = model.turns.join()
+    pieces = model.resample(messages, 1, 8, after=note)
+    waited = threading.Thread(target=lambda: model.uses.append(("got", next(pieces))))
+    waited.start()
+    time.sleep(0.3)
+    assert model.uses == [("draft", "q")], "still waiting behind the holder"
+    model.turns.leave(holder)
+    waited.join(timeout=5)
+    assert model.uses == [("draft", "q"), ("sample", "q"), ("got", "one")]
 
 
 def test_json_shape(seeded_retriever) -> None:
