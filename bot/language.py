@@ -12,15 +12,22 @@ LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def detect_language(text: str) -> Language:
-    """ "ar" when Arabic letters make up at least a third of the letters, else "en".
-
-    A third, not a half: an Arabic question often carries names in Latin letters (an
-    acronym, a brand, a treaty)."""
+    """The language whose small words (question words, prepositions, pronouns) the text
+    uses: a name in the other script does not change it ("أين يقع Energiprojekt AB؟" is
+    Arabic, "What did محمد بن سلمان say?" English). Where both or neither have theirs, "ar"
+    when Arabic letters make up at least a third of the letters, else "en" (a third, not a
+    half: an Arabic question often carries names in Latin letters)."""
     arabic = len(ARABIC_LETTER.findall(text))
-    latin = len(LATIN_LETTER.findall(text))
     if arabic == 0:
         return "en"
-    return "ar" if arabic * 2 >= latin else "en"
+    english_words = any(w in ENGLISH_WORDS for w in re.findall(r"[A-Za-z]+", text.lower()))
+    arabic_words = any(
+        w in ARABIC_WORDS or (w[:1] in "وف" and w[1:] in ARABIC_WORDS)  # وما، فكم
+        for w in ARABIC_WORD.findall(text)
+    )
+    if english_words != arabic_words:
+        return "en" if english_words else "ar"
+    return "ar" if arabic * 2 >= len(LATIN_LETTER.findall(text)) else "en"
 
 
 # Zero-width characters and bidi controls (marks, embeddings, overrides, isolates), the BOM,
@@ -40,6 +47,14 @@ ENGLISH_WORDS = frozenset({
     "from", "on", "at", "it", "its", "this", "that", "these", "those", "an", "be", "been",
     "has", "have", "had",
 })
+# Arabic's own small words, as written (with or without hamza): question words, prepositions,
+# pronouns, relatives; none of them a name
+ARABIC_WORDS = frozenset({
+    "ما", "ماذا", "من", "متى", "أين", "اين", "كم", "كيف", "لماذا", "لم", "هل", "أي", "اي",
+    "أية", "اية", "في", "على", "إلى", "الى", "عن", "مع", "هو", "هي", "هم", "الذي", "التي",
+    "الذين", "كان", "كانت", "هذا", "هذه", "ذلك", "تلك", "بين", "بعد", "قبل", "عند", "منذ",
+})
+ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 # Function words of other languages written in Latin letters (none of them English words)
 OTHER_WORDS = frozenset({
     "le", "la", "les", "des", "une", "est", "sont", "quel", "quelle", "quels", "quelles",
