@@ -27,7 +27,7 @@ from bot.citations import (
 )
 from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
-from bot.language import Language
+from bot.language import LATIN_LETTER, Language
 from bot.numbers import WORDS as NUMBER_WORDS
 from bot.numbers import spelled_numbers
 from bot.units import other_unit
@@ -45,6 +45,9 @@ def skeleton(token: str) -> str:
 
 # Snowball's Arabic stemmer takes endings off as well as prefixes
 ARABIC_STEMMER = snowballstemmer.stemmer("arabic")
+
+
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")  # a word in Latin letters
 
 
 def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:
@@ -128,8 +131,13 @@ def topic(draft: Draft) -> float:
     comes from have, in any of their forms: a figure read from a sentence about something else
     (a neighbouring paragraph, another event of the article) scores low. 1.0 with nothing to
     compare."""
-    asked = asked_words(draft.question)
     sentences = answer_sentences(draft)
+    question = draft.question
+    if not LATIN_LETTER.search(" ".join(sentences)):
+        # a name the question writes in Latin letters cannot be in sentences that have none:
+        # left out, not counted missing ("كم طائرة لدى Pearl Airways؟" of "طيران اللؤلؤ")
+        question = LATIN_WORD.sub(" ", question)
+    asked = asked_words(question)
     if not asked or not sentences:
         return 1.0
     known = all_forms(" ".join(sentences), suffixes=True)

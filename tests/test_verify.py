@@ -191,6 +191,19 @@ def test_the_words_that_ask_are_not_the_question_s_topic() -> None:
     assert topic(asked) == 1.0, "every word but متى is in the plant's sentence"
 
 
+def test_a_name_in_latin_letters_is_sought_only_in_sentences_that_have_latin_letters() -> None:
+    """An Arabic question may name a company in English: an Arabic sentence cannot have that
+    word, so it is left out rather than counted missing; a sentence in Latin letters is read."""
+    question = "ما كلفة محطة Noor Solar Energy Complex؟"
+    asked = Draft(question, "ar", "2.3 مليار درهم [1].", [PLANTS], [PLANTS])
+    assert topic(asked) == 1.0, "كلفة and محطة are in the plant's sentence"
+    latin = replace(PLANTS, text="وافتتح المغرب محطة Noor للطاقة بكلفة 2.3 مليار درهم.")
+    asked = Draft(question, "ar", "2.3 مليار درهم [1].", [latin], [latin])
+    assert topic(asked) == pytest.approx(3 / 6), "Noor is there; Solar, Energy, Complex are not"
+    elsewhere = Draft(question, "ar", "5 مليارات دولار [1].", [PLANTS], [PLANTS])
+    assert topic(elsewhere) < 1.0, "the factory's sentence has neither word"
+
+
 def test_currencies_are_read_in_their_arabic_and_english_forms() -> None:
     assert currencies("بالدولارات وبالدراهم والجنيهات والين الياباني") == {
         "dollar",
