@@ -9,7 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -200,10 +200,8 @@ class OneAtATime:
         read, before the next chat in line (at the back of the line they would wait for every
         draft queued behind theirs, and the prompt would be read again after another one).
         Otherwise they wait their turn like anyone."""
-        if after is not None and after.turn is not None and self.turns.holds(after.turn):
-            yield from self._resample(messages, count, max_new_tokens)
-            return
-        with self.turns.hold():
+        held = after is not None and self.turns.holds(after.turn)
+        with nullcontext() if held else self.turns.hold():
             self._load()
             yield from self._resample(messages, count, max_new_tokens)
 

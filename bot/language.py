@@ -9,6 +9,7 @@ from typing import Literal
 Language = Literal["ar", "en"]
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")  # a name, or an English word
 
 
 def detect_language(text: str) -> Language:
@@ -20,7 +21,7 @@ def detect_language(text: str) -> Language:
     arabic = len(ARABIC_LETTER.findall(text))
     if arabic == 0:
         return "en"
-    english_words = any(w in ENGLISH_WORDS for w in re.findall(r"[A-Za-z]+", text.lower()))
+    english_words = any(w in ENGLISH_WORDS for w in LATIN_WORD.findall(text.lower()))
     arabic_words = any(
         w in ARABIC_WORDS or (w[:1] in "وف" and w[1:] in ARABIC_WORDS)  # وما، فكم
         for w in ARABIC_WORD.findall(text)

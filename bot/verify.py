@@ -27,7 +27,7 @@ from bot.citations import (
 )
 from bot.currencies import other_currency
 from bot.guard import echoes_orders, example_numbers, leaks_instructions, off_task
-from bot.language import LATIN_LETTER, Language
+from bot.language import LATIN_LETTER, LATIN_WORD, Language
 from bot.numbers import WORDS as NUMBER_WORDS
 from bot.numbers import spelled_numbers
 from bot.units import other_unit
@@ -45,9 +45,6 @@ def skeleton(token: str) -> str:
 
 # Snowball's Arabic stemmer takes endings off as well as prefixes
 ARABIC_STEMMER = snowballstemmer.stemmer("arabic")
-
-
-LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")  # a word in Latin letters
 
 
 def word_forms(text: str, suffixes: bool = False) -> list[set[str]]:

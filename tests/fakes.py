@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from langchain_core.embeddings import Embeddings
 
@@ -131,16 +132,22 @@ class OneAtATimeEcho(OneAtATime):
         copy: CopyRule | None = None,
         no_arabic: bool = False,
     ) -> Iterator[str]:
-        with self._count:
-            self.inside += 1
-            self.most_inside = max(self.most_inside, self.inside)
-        try:
+        with self.entered():
             asked = messages[-1]["content"]
             (reply,) = [r for q, r in self.replies.items() if q in asked]
             for index, word in enumerate(reply.split(" ")):
                 time.sleep(self.delay)
                 self.words += 1
                 yield word if index == 0 else " " + word
+
+    @contextmanager
+    def entered(self) -> Iterator[None]:
+        """A caller inside the model: counted while there (`inside`, `most_inside`)."""
+        with self._count:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+        try:
+            yield
         finally:
             with self._count:
                 self.inside -= 1
@@ -168,11 +175,7 @@ class UnsureOneAtATime(OneAtATimeEcho):
 
     def _resample(self, messages, count: int, max_new_tokens: int) -> Iterator[str]:
         for sample in self.samples[:count]:
-            with self._count:
-                self.inside += 1
-                self.most_inside = max(self.most_inside, self.inside)
-            self.uses.append(("sample", self.asked(messages)))
-            time.sleep(self.delay)
-            with self._count:
-                self.inside -= 1
+            with self.entered():
+                self.uses.append(("sample", self.asked(messages)))
+                time.sleep(self.delay)
             yield sample
