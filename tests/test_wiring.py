@@ -56,3 +56,11 @@ def test_a_wrong_config_file_is_refused_by_name(tmp_path, monkeypatch, capsys, t
         Settings()
     assert main(["ask", "hello"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_value_a_setting_does_not_take_is_refused_by_name(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SANAD_PORT", "seventy")
+    with pytest.raises(ConfigError, match="SANAD_PORT='seventy': Input should be a valid integer"):
+        Settings()
+    assert main(["ask", "hello"]) == 2
+    assert "SANAD_PORT='seventy'" in capsys.readouterr().err
