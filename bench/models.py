@@ -17,11 +17,10 @@ from typing import Any
 from bench.devsets import dev_sets, outcome
 from bench.report import median, write
 from bot.evaluation import index_corpus
-from bot.generation import LlamaCppGenerator
 from bot.model_file import MODELS, ensure_model
 from bot.settings import PROJECT_ROOT, Settings
 from bot.testsets import load_testset, select
-from bot.wiring import build_bot
+from bot.wiring import build_bot, build_generator
 
 NEW = PROJECT_ROOT / "bench" / "sets" / "new-articles"
 SET_NAMES = {"xq-ar": "XQuAD Arabic", "xq-en": "XQuAD English over Arabic",
@@ -76,10 +75,9 @@ def main() -> None:
     settings = Settings()
     generators = {}
     for name, spec in MODELS.items():
-        path = ensure_model(settings.models_dir, spec)
-        generators[name] = LlamaCppGenerator(path, context_tokens=settings.context_tokens,
-                                             threads=settings.threads,
-                                             n_batch=settings.batch_tokens)  # fmt: skip
+        path = ensure_model(settings.models_dir, spec)  # run here, never through a server
+        chosen = settings.model_copy(update={"model_path": path, "llm_url": None})
+        generators[name] = build_generator(chosen)
     sets = dev_sets(settings)
     sets["new"] = load_testset(NEW / "questions.jsonl", NEW / "articles", settings.corpora_dir)
     results: dict[str, dict[str, dict[str, Any]]] = {}
