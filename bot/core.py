@@ -38,6 +38,7 @@ from bot.generation import (
     prompt_digest,
 )
 from bot.guard import defang, is_instruction
+from bot.hedges import qualified_figures
 from bot.language import Language, detect_language, is_other_language, strip_invisible
 from bot.marking import marker, unmarked
 from bot.measures import corrected_measures
@@ -405,9 +406,11 @@ class Bot:
         written, passages = renumber(text, passages)
         citations = build_citations(written, passages)
         cited = [c.passage for c in citations]
-        text, corrections = written, []
+        text, corrections, sources = written, [], [p.text for p in cited or passages]
         if language == "en":  # a figure's unit or currency as its sources count it
-            text, corrections = corrected_measures(written, [p.text for p in cited or passages])
+            text, corrections = corrected_measures(written, sources)
+        text, qualified = qualified_figures(text, sources, language)  # "about", "more than"
+        corrections += qualified
         draft = Draft(question, language, text, passages, cited, probabilities)
         failed = self.verifier.failures(draft)
         if messages and not self.verifier.declines(failed) and self.doubtful(draft):

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
@@ -15,6 +16,8 @@ from bot.copying import CopyRule
 from bot.generation import Certainty, OneAtATime, text_of
 from bot.script_ban import writes_arabic
 from retrieval.arabic import tokenize
+from retrieval.indexer import Indexer
+from retrieval.search import HybridRetriever
 
 
 class HashEmbeddings(Embeddings):
@@ -179,3 +182,11 @@ class UnsureOneAtATime(OneAtATimeEcho):
                 self.uses.append(("sample", self.asked(messages)))
                 time.sleep(self.delay)
             yield sample
+
+
+def one_article(indexer: Indexer, folder: Path, title: str, body: str) -> HybridRetriever:
+    """A retriever over one article written into `folder` and indexed (title, then body)."""
+    folder.mkdir()
+    (folder / "article.txt").write_text(f"{title}\n{body}", encoding="utf-8")
+    indexer.ingest([folder])
+    return HybridRetriever(store=indexer.store, k=2)

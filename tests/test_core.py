@@ -11,7 +11,7 @@ from bot.copying import fold
 from bot.core import Answer, Bot, QuestionError, Sources, Token
 from retrieval.documents import Passage
 from retrieval.search import HybridRetriever
-from tests.fakes import ResamplingGenerator, ScriptedGenerator, UnsureOneAtATime
+from tests.fakes import ResamplingGenerator, ScriptedGenerator, UnsureOneAtATime, one_article
 
 AR_TRADE = "كم بلغت قيمة التجارة الصينية الروسية في عام 2023؟"
 
@@ -368,14 +368,9 @@ def test_the_model_reads_figures_in_digits_0_9_and_the_user_sees_them_as_written
 ) -> None:
     """The model misreads Arabic-Indic digits ("٤٢ ألف" read as 52 thousand): the passages it
     reads have 0-9; the sources, the citations and the checks keep the article's own."""
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "match.txt").write_text(
-        "نهائي الكأس\nأقيمت المباراة النهائية أمام ٤٢ ألف متفرج، وسجل الهدف الثالث في الدقيقة ٨٩.",
-        encoding="utf-8",
-    )
-    hash_indexer.ingest([folder])
-    bot, generator = make_bot(HybridRetriever(store=hash_indexer.store, k=2), "42 ألف متفرج [1].")
+    body = "أقيمت المباراة النهائية أمام ٤٢ ألف متفرج، وسجل الهدف الثالث في الدقيقة ٨٩."
+    retriever = one_article(hash_indexer, tmp_path / "articles", "نهائي الكأس", body)
+    bot, generator = make_bot(retriever, "42 ألف متفرج [1].")
     answer = bot.ask("كم عدد المتفرجين الذين حضروا المباراة النهائية؟")
     read = generator.requests[0][-1]["content"]
     assert "أمام 42 ألف متفرج" in read and "الدقيقة 89" in read and "٤٢" not in read
