@@ -2,7 +2,7 @@
 
 The model copies "37,547,686 نسمة" out of "بحوالي 37,547,686 نسمة", or writes "22 provinces"
 where its source says "أكثر من 22 مقاطعة": the digits are right and the claim is not (an
-estimate read as a count, a floor read as the total). When every cited sentence that gives the
+estimate read as a count, a floor read as the total). When every cited passage that gives the
 figure qualifies it the same way and the answer does not qualify it at all, the qualifier is
 written before the figure in the answer's language: the source's own words for an Arabic
 answer, "about", "more than", "less than", "at least" or "at most" for an English one.
@@ -19,8 +19,9 @@ from retrieval.arabic import normalize
 
 # a figure as written, in any digits, with its separators: 37,547,686 / ٢٫٥ / 22،338،618
 FIGURE = re.compile(r"\d+(?:[.,،٫]\d+)*")
-# (kind, phrase) said before a figure; longer phrases first, so that "ما لا يقل عن" is read as
-# a floor, not as "يقل عن". Matched as `normalize` writes them (hamza and ta marbuta folded).
+# (kind, phrase) said before a figure, the kind as an English answer says it; longer phrases
+# first, so that "ما لا يقل عن" is read as a floor, not as "يقل عن". Matched as `normalize`
+# writes them (hamza and ta marbuta folded).
 _BEFORE = [
     ("at least", "ما لا يقل عن"), ("at least", "لا يقل عن"),
     ("at most", "ما لا يزيد عن"), ("at most", "ما لا يزيد على"),
@@ -40,8 +41,6 @@ _BEFORE_PATTERNS = [
 ]
 # "25 نوعا تقريبا": the same, said after the figure and a word or two
 _AFTER = re.compile(r"^\s*(?:\S+\s+){0,2}?تقريبا(?!\w)")
-ENGLISH = {"about": "about", "more than": "more than", "less than": "less than",
-           "at least": "at least", "at most": "at most"}  # fmt: skip
 # a qualifier the answer already gives near its figure, in either language (as normalized)
 _QUALIFIED = re.compile(
     r"(?<!\w)(about|around|approximately|approx|nearly|almost|roughly|some|over|more|less|fewer|"
@@ -104,7 +103,7 @@ def qualified_figures(
             # "$5 million", "US$5": the qualifier goes before the currency sign
             sign = re.search(r"(?:US)?[$€£]\s*$", answer[:start])
             start = sign.start() if sign else start
-            words = ENGLISH[kind]
+            words = kind
         pieces += [answer[last:start], f"{words} "]
         last = start
         changes.append((figure[0], f"{words} {answer[start : match.end()]}"))
