@@ -133,7 +133,8 @@ def test_an_uploaded_article_is_citable_in_the_next_question(sanad, browser, tmp
     page.goto(sanad["url"] + "/")
     page.get_by_role("tab", name="Articles").click()
     page.locator("#sanad-upload input[type=file]").set_input_files(str(article))
-    page.wait_for_selector("text=desalination.txt")
+    # Gradio's own upload round trip: once, in a full run on two loaded cores, over 30 s
+    page.wait_for_selector("text=desalination.txt", timeout=120_000)
     page.click("#sanad-add")
     page.wait_for_function(
         "document.querySelector('#sanad-upload-report').innerText.includes('Added 1')",
