@@ -114,7 +114,8 @@ class Answer:
     raw: str = ""
     prompt: str = ""  # the fingerprint of what the model read (bot/generation.py::prompt_digest)
     # words of the draft rewritten from its sources: (written, corrected), e.g. a figure's
-    # currency ("dinars", "dirhams"; bot/measures.py)
+    # currency ("dinars", "dirhams"; bot/measures.py) or qualifier ("22", "more than 22";
+    # bot/hedges.py)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     # the draft written again with some freedom, for the agreement check (empty: not asked)
     resamples: tuple[str, ...] = ()

@@ -126,8 +126,8 @@ def evaluate(
 def check_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     """For each verification check, on the drafts the model wrote (not its own refusals): how
     many right drafts it failed (an answer thrown away), how many wrong ones (stopped), and
-    how many drafts for unanswerable questions (stopped); and the answers whose unit or
-    currency was corrected, by whether the answer shown is right."""
+    how many drafts for unanswerable questions (stopped); and the answers whose unit,
+    currency or qualifier was corrected, by whether the answer shown is right."""
     counts: dict[str, int] = {}
     for row in rows:
         if not row.get("draft"):
@@ -142,7 +142,7 @@ def check_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
         for name in row.get("checks_failed", []):
             key = f"check {name}: {kind}"
             counts[key] = counts.get(key, 0) + 1
-        if row.get("corrections"):  # a unit or currency put back: is the answer shown right?
+        if row.get("corrections"):  # a unit or "about" put back: is the answer shown right?
             shown = "unanswerable" if row["unanswerable"] else (
                 "right" if row["scores"].get("contains_answer") else "wrong")  # fmt: skip
             counts[f"corrected: {shown}"] = counts.get(f"corrected: {shown}", 0) + 1

@@ -130,7 +130,8 @@ def message_html(
             f"<div>{escape(TEXT[language]['withdrawn'].format(reasons=why))}</div></div>"
         )
     if answer is not None and not answer.refused and answer.corrections:
-        # the draft the reader saw said another unit or currency: say what was changed
+        # the draft the reader saw said another unit or currency, or left out a figure's
+        # "about": say what was changed
         arrow = " ← " if language == "ar" else " → "
         said = _listed((f"{old}{arrow}{new}" for old, new in answer.corrections), language)
         note = TEXT[language]["corrected"].format(changes=said)
