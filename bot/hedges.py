@@ -62,19 +62,19 @@ def _qualifier(before: str, after: str) -> tuple[str, str] | None:
 
 def _source_qualifiers(sources: list[str]) -> dict[str, tuple[set[str | None], str]]:
     """Each figure of the sources: the kinds of qualifier its mentions have (None: none), and
-    the Arabic words of the first."""
-    found: dict[str, tuple[set[str | None], str]] = {}
+    the Arabic words of the first qualified one."""
+    kinds: dict[str, set[str | None]] = {}
+    words: dict[str, str] = {}
     for source in sources:
         source = CITATION_PATTERN.sub(" ", source)
         for match in FIGURE.finditer(source):
             if not (figure := numbers_in(match[0])):
                 continue
             said = _qualifier(source[: match.start()], source[match.end() :])
-            kinds, words = found.setdefault(figure[0], (set(), said[1] if said else ""))
-            kinds.add(said[0] if said else None)
-            if said and not words:
-                found[figure[0]] = (kinds, said[1])
-    return found
+            kinds.setdefault(figure[0], set()).add(said[0] if said else None)
+            if said:
+                words.setdefault(figure[0], said[1])
+    return {figure: (said, words.get(figure, "")) for figure, said in kinds.items()}
 
 
 def qualified_figures(
@@ -84,6 +84,7 @@ def qualified_figures(
     changes made ((written, corrected) pairs: ("22", "more than 22"))."""
     qualifiers = _source_qualifiers(sources)
     changes: list[tuple[str, str]] = []
+    done: set[str] = set()  # a figure said twice is qualified once
     pieces: list[str] = []
     last = 0
     markers = [m.span() for m in CITATION_PATTERN.finditer(answer)]
@@ -92,7 +93,7 @@ def qualified_figures(
             continue
         figure = numbers_in(match[0])
         kinds, words = qualifiers.get(figure[0], ({None}, "")) if figure else ({None}, "")
-        if len(kinds) != 1 or None in kinds or figure[0] in dict(changes):
+        if len(kinds) != 1 or None in kinds or figure[0] in done:
             continue
         (kind,) = kinds
         near = normalize(answer[max(0, match.start() - 30) : match.end() + 20])
@@ -107,5 +108,6 @@ def qualified_figures(
         pieces += [answer[last:start], f"{words} "]
         last = start
         changes.append((figure[0], f"{words} {answer[start : match.end()]}"))
+        done.add(figure[0])
     pieces.append(answer[last:])
     return "".join(pieces), changes
