@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import re
 
-from bot.citations import CITATION_PATTERN, numbers_in
+from bot.citations import CITATION_PATTERN, WRITTEN, numbers_in
 from retrieval.arabic import normalize
 
-# a figure as written, in any digits, with its separators: 37,547,686 / ٢٫٥ / 22،338،618
-FIGURE = re.compile(r"\d+(?:[.,،٫]\d+)*")
 # (kind, phrase) said before a figure, the kind as an English answer says it; longer phrases
 # first, so that "ما لا يقل عن" is read as a floor, not as "يقل عن". Matched as `normalize`
 # writes them (hamza and ta marbuta folded).
@@ -67,7 +65,7 @@ def _source_qualifiers(sources: list[str]) -> dict[str, tuple[set[str | None], s
     words: dict[str, str] = {}
     for source in sources:
         source = CITATION_PATTERN.sub(" ", source)
-        for match in FIGURE.finditer(source):
+        for match in WRITTEN.finditer(source):
             if not (figure := numbers_in(match[0])):
                 continue
             said = _qualifier(source[: match.start()], source[match.end() :])
@@ -88,7 +86,7 @@ def qualified_figures(
     pieces: list[str] = []
     last = 0
     markers = [m.span() for m in CITATION_PATTERN.finditer(answer)]
-    for match in FIGURE.finditer(answer):
+    for match in WRITTEN.finditer(answer):
         if any(a <= match.start() < b for a, b in markers):
             continue
         figure = numbers_in(match[0])
